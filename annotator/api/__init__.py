@@ -1,0 +1,7 @@
+"""The JSON API under ``/api/v1``: thin views over the services, errors always as JSON."""
+
+from flask import Blueprint
+
+api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from annotator.api import annotations, articles, openapi, projects, tokens  # noqa: E402,F401

@@ -1,0 +1,191 @@
+"""Command line: ``flask --app annotator <command>`` or the ``annotator`` console script.
+
+Each command parses its arguments, calls one service, and prints the outcome. A service error
+becomes one clear line on stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from annotator.services.errors import ServiceError
+
+
+def fails_cleanly(command):
+    """Turn service errors into ``click`` errors: one line, exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from annotator.extensions import db
+
+        try:
+            return command(*args, **kwargs)
+        except ServiceError as exc:
+            db.session.rollback()
+            field = f" [{exc.field}]" if exc.field else ""
+            raise click.ClickException(f"{exc.message}{field}") from None
+
+    return wrapper
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command() -> None:
+    """Create or upgrade the database schema to the current version (Alembic)."""
+    from annotator import migrate
+
+    migrate.upgrade()
+    click.echo(f"Database at schema {migrate.current_revision()}.")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--password", help="Password (a random one is generated and printed if omitted).")
+@click.option("--name", default="", help="Display name.")
+@click.option("--email", default="")
+@click.option("--admin", is_flag=True, help="Make the user a site admin.")
+@with_appcontext
+@fails_cleanly
+def create_user_command(username, password, name, email, admin) -> None:
+    """Create a user account."""
+    from annotator.extensions import db
+    from annotator.services.accounts import create_user
+
+    user, used_password = create_user(username, password, name=name, email=email, is_admin=admin)
+    db.session.commit()
+    click.echo(f"Created user {user.username}{' (site admin)' if admin else ''}.")
+    if password is None:
+        click.echo(f"Password: {used_password}")
+
+
+@click.command("create-project")
+@click.argument("slug")
+@click.option("--title", required=True)
+@click.option("--codebook", default="classroom", show_default=True,
+              help="A bundled codebook (classroom, research) or a JSON file.")
+@click.option("--description", default="")
+@click.option("--open-review", is_flag=True, help="Turn blind review off.")
+@with_appcontext
+@fails_cleanly
+def create_project_command(slug, title, codebook, description, open_review) -> None:
+    """Create a project with its own copy of a codebook."""
+    from annotator.services.projects import create_project
+
+    project = create_project(
+        slug, title=title, codebook=codebook, description=description,
+        blind_review=not open_review,
+    )
+    click.echo(f"Created project {project.slug} ({project.codebook.title}).")
+
+
+@click.command("add-member")
+@click.argument("slug")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["reviewer", "instructor", "researcher"]))
+@with_appcontext
+@fails_cleanly
+def add_member_command(slug, username, role) -> None:
+    """Enrol a user in a project (or change their role)."""
+    from annotator.services.accounts import get_user
+    from annotator.services.projects import add_member, get_project
+
+    add_member(get_project(slug), get_user(username), role)
+    click.echo(f"{username} is now {role} in {slug}.")
+
+
+@click.command("import-articles")
+@click.argument("slug")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+@fails_cleanly
+def import_articles_command(slug, files) -> None:
+    """Import .txt, .md, .html or .jsonl files into a project (all or nothing)."""
+    from annotator.services.articles import import_articles, parse_files
+    from annotator.services.projects import get_project
+
+    project = get_project(slug)
+    loaded = []
+    for path in files:
+        try:
+            loaded.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise click.ClickException(f"{path}: {exc.strerror}") from None
+    total = len(parse_files(loaded))
+    with click.progressbar(length=total, label="Importing articles", file=None) as bar:
+        report = import_articles(project, loaded, progress=bar.update)
+    click.echo(f"Imported {len(report.added)} article(s) into {slug}.")
+    for draft, existing_id in report.duplicates:
+        click.echo(
+            f"Duplicate: {draft.source}"
+            f"{f', line {draft.line}' if draft.line else ''}: “{draft.title}” is already "
+            f"article {existing_id}; skipped."
+        )
+
+
+@click.command("assign")
+@click.argument("slug")
+@click.option("--all", "assign_all", is_flag=True, help="Every article to every reviewer.")
+@with_appcontext
+@fails_cleanly
+def assign_command(slug, assign_all) -> None:
+    """Assign articles to reviewers."""
+    from annotator.services.assignments import assign_all as assign_everything
+    from annotator.services.projects import get_project
+
+    if not assign_all:
+        raise click.UsageError("Say what to assign: --all.")
+    created = assign_everything(get_project(slug))
+    click.echo(f"Created {created} assignment(s).")
+
+
+@click.command("demo")
+@click.option("--password", help="Password for every demo account (random ones if omitted).")
+@with_appcontext
+@fails_cleanly
+def demo_command(password) -> None:
+    """Build the demo project, accounts and assignments, then print how to sign in."""
+    from annotator import migrate
+    from annotator.services.demo import build_demo
+
+    migrate.upgrade()
+    result = build_demo(password)
+    url = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    click.echo(f"Demo project '{result.project_slug}' is ready: {result.articles_added} new "
+               f"article(s), {result.assignments_created} new assignment(s).")
+    click.echo(f"Open {url}/ and sign in with one of these accounts:")
+    for username, shown, role in result.accounts:
+        secret = shown if shown is not None else "(unchanged; existing account)"
+        click.echo(f"  {username:<11} {role:<11} password: {secret}")
+
+
+COMMANDS = (
+    init_db_command,
+    create_user_command,
+    create_project_command,
+    add_member_command,
+    import_articles_command,
+    assign_command,
+    demo_command,
+)
+
+
+def init_app(app: Flask) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from annotator import create_app
+
+    return create_app()
+
+
+def main() -> None:
+    """Entry point of the ``annotator`` console script (same commands as ``flask``)."""
+    cli = FlaskGroup(create_app=_create_app, help="annotator: annotate news articles.")
+    cli.main(prog_name="annotator")

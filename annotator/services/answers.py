@@ -1,0 +1,119 @@
+"""Article-level answers: one value per (article, author, question), saved at once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from annotator.extensions import db
+from annotator.models import Answer, User, utcnow
+from annotator.permissions import can_view_work_of
+from annotator.services import history
+from annotator.services.access import load_article_context
+from annotator.services.annotations import require_writable
+from annotator.services.assignments import mark_activity
+from annotator.services.codebooks import question_by_key
+from annotator.services.errors import Conflict, ValidationFailed
+from annotator.services.records import answer_dict, answer_select
+
+
+def _snapshot(answer: Answer, question_key: str) -> dict:
+    return {
+        "id": answer.id,
+        "article_id": answer.article_id,
+        "author_id": answer.author_id,
+        "question": question_key,
+        "value": answer.value,
+        "version": answer.version,
+        "gold": answer.is_gold,
+    }
+
+
+def list_answers(user: User, article_id: int, *, gold: bool = False) -> list[dict]:
+    context = load_article_context(user, article_id)
+    query = answer_select().where(Answer.article_id == article_id, Answer.is_gold.is_(gold))
+    if not gold and not can_view_work_of(
+        context.actor, author_id=-1, blind_review=context.blind_review
+    ):
+        query = query.where(Answer.author_id == user.id)
+    return [answer_dict(row) for row in db.session.execute(query.order_by(Answer.id))]
+
+
+def set_answer(user: User, article_id: int, question_key: str, payload: dict) -> dict:
+    """Set (or clear, with ``"value": null``) the user's answer to one question.
+
+    ``version`` is optional for answers: a question has one answer per person, so the last
+    write is what they chose; when given, a stale version is refused like for annotations.
+    """
+    if not isinstance(payload, dict) or "value" not in payload:
+        raise ValidationFailed('Send {"value": <answer key or null>}.', field="value")
+    context = load_article_context(user, article_id)
+    require_writable(context)
+    question = question_by_key(context.codebook_id, question_key)
+    value = payload["value"]
+    allowed = [answer["key"] for answer in question.answers]
+    if value is not None and value not in allowed:
+        raise ValidationFailed(
+            f"{value!r} is not an answer to {question_key!r}; use one of {', '.join(allowed)}.",
+            field="value",
+        )
+    if question.retired and value is not None:
+        raise ValidationFailed(f"The question {question_key!r} is retired.", field="question")
+    answer = db.session.execute(
+        select(Answer).where(
+            Answer.article_id == article_id,
+            Answer.author_id == user.id,
+            Answer.question_id == question.id,
+            Answer.is_gold.is_(False),
+        )
+    ).scalar_one_or_none()
+    version = payload.get("version")
+    now = utcnow()
+    if answer is None:
+        answer = Answer(
+            article_id=article_id,
+            author_id=user.id,
+            question_id=question.id,
+            value=value,
+            created=now,
+            updated=now,
+        )
+        db.session.add(answer)
+        db.session.flush()
+        action, before = "create", None
+    else:
+        if version is not None and version != answer.version:
+            raise Conflict(
+                f"This answer changed elsewhere (now version {answer.version}).",
+                field="version",
+                error="stale_version",
+            )
+        before = _snapshot(answer, question.key)
+        answer.value = value
+        answer.version += 1
+        answer.updated = now
+        action = "update"
+    history.record(
+        entity="answer",
+        entity_id=answer.id,
+        action=action,
+        actor_id=user.id,
+        project_id=context.project_id,
+        article_id=article_id,
+        before=before,
+        after=_snapshot(answer, question.key),
+    )
+    mark_activity(context.assignment_id)
+    db.session.commit()
+    return answer_dict(
+        (
+            answer.id,
+            answer.article_id,
+            question.key,
+            answer.value,
+            user.username,
+            answer.created,
+            answer.updated,
+            answer.version,
+            answer.is_gold,
+        )
+    )

@@ -1,0 +1,17 @@
+"""Server-rendered pages: one small blueprint per surface."""
+
+from flask import Flask
+
+
+def register_web(app: Flask) -> None:
+    from annotator.web import account, articles, auth, projects
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(projects.bp)
+    app.register_blueprint(articles.bp)
+    app.register_blueprint(account.bp)
+    app.jinja_env.globals["role_names"] = {
+        "instructor": "Instructor",
+        "reviewer": "Reviewer",
+        "researcher": "Researcher",
+    }
