@@ -21,6 +21,8 @@ Design decisions:
   Readability is not enforced here (instructors may want pale colours for backgrounds); the
   bundled codebooks are checked by a unit test with :func:`wcag_contrast_ratio`.
 * **Ordinal answers are listed from lowest to highest**; the order is the scale.
+* **Bare names mean bundled codebooks.** ``load_codebook("classroom")`` reads the packaged
+  file; anything else is a path. Field-level checks live in :mod:`annotator.codebook_checks`.
 """
 
 from __future__ import annotations

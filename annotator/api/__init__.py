@@ -4,4 +4,11 @@ from flask import Blueprint
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from annotator.api import annotations, articles, openapi, projects, tokens  # noqa: E402,F401
+from annotator.api import (  # noqa: E402,F401
+    annotations,
+    articles,
+    assignments,
+    openapi,
+    projects,
+    tokens,
+)

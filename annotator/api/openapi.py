@@ -309,6 +309,13 @@ PATHS = {
             "responses": {"200": _response("Submitted"), **_errors(401, 403, 404, 409)},
         }
     },
+    "/assignments/{assignment_id}/reopen": {
+        "post": {
+            "summary": "Reopen a submitted assignment (instructors)",
+            "parameters": [_id_param("assignment_id")],
+            "responses": {"200": _response("Reopened"), **_errors(401, 403, 404)},
+        }
+    },
     "/tokens": {
         "get": {"summary": "The user's API tokens",
                 "responses": {"200": _response("Tokens", _list_of("Token"))}},

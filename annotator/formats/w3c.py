@@ -8,8 +8,10 @@ Shape of one annotation (https://www.w3.org/TR/annotation-model/)::
      "creator": {"id": "<base>/users/alice", "type": "Person", "nickname": "alice",
                  "name": "Alice A."},
      "body": [
-       {"id": "<base>/projects/<project>/labels/<layer>/<label>", "type": "TextualBody",
-        "purpose": "classifying", "value": "<label key>", "label": "<label name>"},
+       {"type": "TextualBody", "purpose": "classifying", "value": "<label key>",
+        "label": "<label name>"},
+       {"type": "SpecificResource", "purpose": "classifying",
+        "source": "<base>/projects/<project>/labels/<layer>/<label>"},
        {"type": "TextualBody", "purpose": "commenting", "value": "<note>",
         "format": "text/plain"},
        {"type": "TextualBody", "purpose": "tagging", "value": "gold"}],
@@ -22,10 +24,13 @@ Decisions:
 
 * ``motivation`` is always the standard ``classifying``; the category (framing, source,
   disclaimer...) is the label in the body, as the model wants custom categories expressed.
-  The label body is a TextualBody whose ``value`` is the label key (what generic importers
-  read) and whose ``id`` is an IRI naming the label in its layer, so the layer survives.
-  The human-readable label name, when known, is its ``label`` (``rdfs:label`` in the
-  anno.jsonld context). Empty name, note, prefix and suffix are omitted.
+  The label is given twice, as two equivalent classifying bodies: a TextualBody whose
+  ``value`` is the label key (what generic importers read; the human-readable name, when
+  known, is its ``label``, ``rdfs:label`` in the anno.jsonld context), and a
+  SpecificResource whose ``source`` is an IRI naming the label in its layer and project,
+  so the layer survives a round trip. (An ``id`` on the TextualBody itself would be
+  simpler, but the W3C test suite then treats the body as an External Web Resource, which
+  must not have a ``purpose``.) Empty name, note, prefix and suffix are omitted.
 * The note is a second TextualBody with purpose ``commenting``.
 * Gold (reference) annotations carry a third TextualBody, purpose ``tagging``, value
   ``gold``: valid under the model and visible in any viewer that shows tags.
@@ -109,14 +114,15 @@ class _ItemEncoder:
                 self._creators[key] = text
         return text
 
-    def _label_body(self, r: AnnotationRecord) -> str:
+    def _label_bodies(self, r: AnnotationRecord) -> str:
         key = (r.project, r.layer, r.label, r.label_name)
         text = self._labels.get(key)
         if text is None:
             named = f',"label":{_enc(r.label_name)}' if r.label_name else ""
             text = (
-                f'{{"id":{_enc(self.iris.label(r.project, r.layer, r.label))},'
-                f'"type":"TextualBody","purpose":"classifying","value":{_enc(r.label)}{named}}}'
+                f'{{"type":"TextualBody","purpose":"classifying","value":{_enc(r.label)}{named}}},'
+                f'{{"type":"SpecificResource","purpose":"classifying",'
+                f'"source":{_enc(self.iris.label(r.project, r.layer, r.label))}}}'
             )
             if len(self._labels) < 100_000:
                 self._labels[key] = text
@@ -143,7 +149,7 @@ class _ItemEncoder:
             f'{self._annotation_prefix}{r.id}","type":"Annotation","motivation":"classifying",'
             f'"created":"{format_datetime(r.created)}","modified":"{format_datetime(r.updated)}",'
             f'"creator":{self._creator(r.reviewer, r.reviewer_name)},'
-            f'"body":[{self._label_body(r)}{note}{_GOLD_BODY if r.gold else ""}],'
+            f'"body":[{self._label_bodies(r)}{note}{_GOLD_BODY if r.gold else ""}],'
             f'"target":{{"source":{self._source(r.article_id)},"selector":['
             f'{{"type":"TextQuoteSelector","exact":{_enc(r.quote)}{prefix}{suffix}}},'
             f'{{"type":"TextPositionSelector","start":{r.start},"end":{r.end}}}]}}}}'

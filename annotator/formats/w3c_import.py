@@ -11,8 +11,11 @@ What is taken from each annotation (errors name the 1-based item number and fiel
   ``TextQuoteSelector`` (exact, prefix, suffix). Other selector types are alternatives
   of the same segment under the model, so they are skipped. With only a quote,
   ``start``/``end`` are ``None`` and the service anchors by quote.
-* label: the body with purpose ``classifying`` (one at most); failing that, a single
-  ``tagging`` body other than the ``gold`` marker (tags from tools such as Hypothesis).
+* label: the TextualBody with purpose ``classifying`` (one at most); a classifying
+  SpecificResource whose source is our label IRI supplies the layer (and the label when
+  there is no TextualBody; a foreign concept IRI is then the label, for the service to
+  resolve). Failing both, a single ``tagging`` body other than the ``gold`` marker (tags
+  from tools such as Hypothesis).
 * note: ``commenting``/``describing`` bodies, or bodies without purpose, or
   ``bodyValue``; several are joined with a blank line.
 * gold: a ``tagging`` body with value ``gold`` (what :mod:`annotator.formats.w3c` writes).
@@ -167,20 +170,29 @@ class _Item:
             raise self.fail("target.selector", "needs a TextPositionSelector or TextQuoteSelector")
         return position, quote
 
-    def bodies(self) -> tuple[dict, str, bool]:
-        label_body: dict | None = None
+    def bodies(self) -> tuple[str, tuple[str, ...] | None, str | None, str, bool]:
+        """Return (label, (project, layer, label) from our label IRI, label name, note, gold)."""
+        textual: dict | None = None
+        concept: str | None = None
         tags: list[dict] = []
         notes: list[str] = []
         gold = False
         for i, body in enumerate(_as_list(self.obj.get("body"))):
             field = f"body[{i}]"
-            if not isinstance(body, dict) or not isinstance(body.get("value"), str):
-                raise self.fail(field, "unsupported body; expected a TextualBody with a value")
+            if not isinstance(body, dict):
+                raise self.fail(field, "unsupported body; expected an embedded object")
             purpose = body.get("purpose")
+            if "SpecificResource" in _types(body) and purpose == "classifying":
+                if concept is not None or not isinstance(body.get("source"), str):
+                    raise self.fail(f"{field}.source", "needs one label IRI as source")
+                concept = body["source"]
+                continue
+            if not isinstance(body.get("value"), str):
+                raise self.fail(field, "unsupported body; expected a TextualBody with a value")
             if purpose == "classifying":
-                if label_body is not None:
-                    raise self.fail(field, "more than one classifying body")
-                label_body = body
+                if textual is not None:
+                    raise self.fail(field, "more than one classifying TextualBody")
+                textual = body
             elif purpose == "tagging":
                 if body["value"] == GOLD_TAG:
                     gold = True
@@ -192,11 +204,19 @@ class _Item:
                 raise self.fail(f"{field}.purpose", f"unsupported purpose {purpose!r}")
         if isinstance(self.obj.get("bodyValue"), str):
             notes.append(self.obj["bodyValue"])
-        if label_body is None:
+        ours = self.iris.match("label", concept)
+        if textual is None and concept is None:
             if len(tags) != 1:
                 raise self.fail("body", "needs one classifying body (or a single tag) as label")
-            label_body = tags[0]
-        return label_body, "\n\n".join(notes), gold
+            textual = tags[0]
+        if textual is None:
+            label = ours[2] if ours else concept
+        else:
+            label = textual["value"]
+            if ours and ours[2] != label:
+                raise self.fail("body", f"label {label!r} disagrees with label IRI {concept!r}")
+        name = self.text(textual.get("label"), "body.label", optional=True) if textual else None
+        return label, ours, name, "\n\n".join(notes), gold  # type: ignore[return-value]
 
     def creator(self) -> tuple[str, str | None]:
         creators = _as_list(self.obj.get("creator"))
@@ -221,8 +241,7 @@ class _Item:
             raise self.fail("type", 'must include "Annotation"')
         target, source = self.target()
         position, quote = self.selectors(target)
-        label_body, note, gold = self.bodies()
-        label_iri = self.iris.match("label", label_body.get("id"))
+        label, label_iri, label_name, note, gold = self.bodies()
         article = self.iris.match("article", source)
         own_id = self.iris.match("annotation", self.obj.get("id"))
         reviewer, reviewer_name = self.creator()
@@ -230,7 +249,7 @@ class _Item:
             where=self.where,
             article_id=int(article[0]) if article else None,
             reviewer=reviewer,
-            label=label_body["value"],
+            label=label,
             start=position["start"] if position else None,
             end=position["end"] if position else None,
             quote=quote["exact"] if quote else None,
@@ -244,7 +263,7 @@ class _Item:
             source=None if article else source,
             id=int(own_id[0]) if own_id else None,
             project=label_iri[0] if label_iri else None,
-            label_name=self.text(label_body.get("label"), "body.label", optional=True),
+            label_name=label_name,
             reviewer_name=reviewer_name,
         )
 

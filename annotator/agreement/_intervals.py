@@ -1,0 +1,67 @@
+"""Vectorised interval primitives shared by unitizing alpha and the study report (private).
+
+Intervals are half-open ``[start, end)`` integer pairs that belong to a *group* (an integer id,
+e.g. "article 7, label 3"). Everything here works on flat numpy arrays for all groups at once, so
+a study with hundreds of thousands of spans needs no Python loop per group or per pair.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def sort_by_group_start(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Stable order by (group, start, end)."""
+    return np.lexsort((end, start, group))
+
+
+def merge_runs(
+    group: np.ndarray, start: np.ndarray, end: np.ndarray, *, touching: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Union of the intervals within each group.
+
+    ``touching=True`` also joins intervals that only touch (``[0, 5) + [5, 8) -> [0, 8)``), which
+    is right for coverage; ``touching=False`` keeps them apart, which unitizing alpha needs
+    (adjacent units are distinct units). Returns ``(group, start, end)`` of the merged runs,
+    sorted by (group, start).
+    """
+    if len(group) == 0:
+        return group.copy(), start.copy(), end.copy()
+    order = sort_by_group_start(group, start, end)
+    g, s, e = group[order], start[order], end[order]
+    big = int(max(e.max(), s.max())) + 2
+    key_end = g.astype(np.int64) * big + e
+    running = np.maximum.accumulate(key_end)
+    key_start = g.astype(np.int64) * big + s
+    previous = np.concatenate(([-1], running[:-1]))
+    new_run = key_start > previous if touching else key_start >= previous
+    new_run[0] = True
+    new_run |= np.concatenate(([True], g[1:] != g[:-1]))
+    firsts = np.flatnonzero(new_run)
+    return g[firsts], s[firsts], np.maximum.reduceat(e, firsts)
+
+
+def overlap_pairs(
+    group: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """All unordered pairs ``(i, j)``, ``i < j``, of overlapping intervals in the same group.
+
+    The arrays must be sorted by (group, start). Interval ``j > i`` overlaps ``i`` exactly when
+    it starts before ``i`` ends, so the partners of ``i`` are a contiguous index range found by
+    one ``searchsorted``; the ranges are expanded without a Python loop.
+    """
+    n = len(group)
+    if n == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    big = int(max(end.max(), start.max())) + 2
+    base = group.astype(np.int64) * big
+    keys = base + start
+    limit = np.searchsorted(keys, base + end, side="left")
+    first = np.arange(1, n + 1, dtype=np.int64)
+    count = np.maximum(limit - first, 0)
+    total = int(count.sum())
+    left = np.repeat(np.arange(n, dtype=np.int64), count)
+    offsets = np.repeat(np.cumsum(count) - count, count)
+    right = np.repeat(first, count) + (np.arange(total, dtype=np.int64) - offsets)
+    return left, right
