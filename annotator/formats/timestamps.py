@@ -36,7 +36,7 @@ def parse_datetime(text: str) -> datetime:
 
     Raises ``ValueError`` with a user-facing message for anything else.
     """
-    if not isinstance(text, str) or len(text) < 20 or text[10] not in "Tt":
+    if not isinstance(text, str) or len(text) < 19 or text[10] not in "Tt":
         raise ValueError("must be an ISO 8601 timestamp such as 2022-02-16T10:00:00Z")
     try:
         value = datetime.fromisoformat(text)

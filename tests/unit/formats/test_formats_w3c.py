@@ -173,7 +173,8 @@ def test_reader_errors_name_item_and_field(make_annotation, change, field, words
     with pytest.raises(FormatError) as caught:
         read_w3c("upload.jsonld", _broken(make_annotation, change), base_url=BASE)
     error = caught.value
-    assert (error.filename, error.unit, error.line, error.field) == ("upload.jsonld", "item", 2, field)
+    where = (error.filename, error.unit, error.line, error.field)
+    assert where == ("upload.jsonld", "item", 2, field)
     assert words in error.message
     assert str(error).startswith(f"upload.jsonld, item 2, field {field!r}: ")
 
