@@ -49,7 +49,7 @@ from annotator.article_metadata import (
     read_html_metadata,
     validate_metadata,
 )
-from annotator.sanitize import html_to_text
+from annotator.sanitize import HtmlTooDeepError, html_to_text
 from annotator.text import canonical_text
 
 __all__ = [
@@ -169,6 +169,13 @@ def _require_text(name: str, text: str, line: int | None = None) -> str:
     return text
 
 
+def _html_text(name: str, html: str, *, line: int | None = None, field: str | None = None) -> str:
+    try:
+        return html_to_text(html)
+    except HtmlTooDeepError as error:
+        raise ArticleFileError(name, str(error), line=line, field=field) from None
+
+
 def _read_plain_text(name: str, decoded: str) -> ArticleDraft:
     text = _require_text(name, canonical_text(decoded))
     return ArticleDraft(text=text, title=derived_title(text), source=name)
@@ -185,7 +192,7 @@ def _read_markdown(name: str, decoded: str) -> ArticleDraft:
     metadata = _validated(name, front_matter, lines=lines)
     tokens = _MARKDOWN.parse(body)
     html = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {})
-    text = _require_text(name, html_to_text(html))
+    text = _require_text(name, _html_text(name, html))
     title = metadata.pop("title", None) or derived_title(_first_heading(tokens) or text)
     return ArticleDraft(text=text, title=title, source=name, **metadata)
 
@@ -206,7 +213,7 @@ def _first_heading(tokens: list[Any]) -> str | None:
 
 
 def _read_html(name: str, decoded: str) -> ArticleDraft:
-    text = _require_text(name, html_to_text(decoded))
+    text = _require_text(name, _html_text(name, decoded))
     page = read_html_metadata(decoded)
     metadata: dict[str, str] = {}
     for field, value in page.items():
@@ -257,7 +264,10 @@ def _jsonl_text(name: str, number: int, record: dict[str, Any]) -> str:
     value = record[field]
     if not isinstance(value, str):
         raise ArticleFileError(name, "must be a string", line=number, field=field)
-    text = canonical_text(value) if field == "text" else html_to_text(value)
+    if field == "text":
+        text = canonical_text(value)
+    else:
+        text = _html_text(name, value, line=number, field=field)
     if not text:
         raise ArticleFileError(name, "no readable text", line=number, field=field)
     return text

@@ -63,12 +63,16 @@ def authenticate_request():
             csrf.protect()
         return None
     if not current_user.is_authenticated:
-        if is_api_request() or request.endpoint is None and request.path.startswith("/api"):
+        if is_api_request():
             return _json_error(401, "unauthenticated", "Sign in or send an API token.")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if current_user.must_change_password and not g.token_auth and not is_api_request():
-        if request.endpoint not in {"account.password", "auth.logout"}:
-            return redirect(url_for("account.password"))
+    if (
+        current_user.must_change_password
+        and not g.token_auth
+        and not is_api_request()
+        and request.endpoint not in {"account.password", "auth.logout"}
+    ):
+        return redirect(url_for("account.password"))
     if request.method in UNSAFE_METHODS and not g.token_auth:
         csrf.protect()
     return None

@@ -66,8 +66,12 @@ def create_user_command(username, password, name, email, admin) -> None:
 @click.command("create-project")
 @click.argument("slug")
 @click.option("--title", required=True)
-@click.option("--codebook", default="classroom", show_default=True,
-              help="A bundled codebook (classroom, research) or a JSON file.")
+@click.option(
+    "--codebook",
+    default="classroom",
+    show_default=True,
+    help="A bundled codebook (classroom, research) or a JSON file.",
+)
 @click.option("--description", default="")
 @click.option("--open-review", is_flag=True, help="Turn blind review off.")
 @with_appcontext
@@ -77,7 +81,10 @@ def create_project_command(slug, title, codebook, description, open_review) -> N
     from annotator.services.projects import create_project
 
     project = create_project(
-        slug, title=title, codebook=codebook, description=description,
+        slug,
+        title=title,
+        codebook=codebook,
+        description=description,
         blind_review=not open_review,
     )
     click.echo(f"Created project {project.slug} ({project.codebook.title}).")
@@ -155,8 +162,10 @@ def demo_command(password) -> None:
     migrate.upgrade()
     result = build_demo(password)
     url = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
-    click.echo(f"Demo project '{result.project_slug}' is ready: {result.articles_added} new "
-               f"article(s), {result.assignments_created} new assignment(s).")
+    click.echo(
+        f"Demo project '{result.project_slug}' is ready: {result.articles_added} new "
+        f"article(s), {result.assignments_created} new assignment(s)."
+    )
     click.echo(f"Open {url}/ and sign in with one of these accounts:")
     for username, shown, role in result.accounts:
         secret = shown if shown is not None else "(unchanged; existing account)"

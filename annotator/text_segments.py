@@ -26,8 +26,9 @@ class Paragraph:
     segments: tuple[Segment, ...]
 
 
-def segments(text: str, spans: Sequence[tuple[int, int, Hashable]], start: int = 0,
-             end: int | None = None) -> list[Segment]:
+def segments(
+    text: str, spans: Sequence[tuple[int, int, Hashable]], start: int = 0, end: int | None = None
+) -> list[Segment]:
     """Split ``text[start:end]`` at every span boundary; each piece lists the spans over it."""
     end = len(text) if end is None else end
     cuts = {start, end}

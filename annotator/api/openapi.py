@@ -49,8 +49,21 @@ SCHEMAS = {
         "type": "object",
         "description": "A labelled span. Offsets count Unicode code points of the canonical "
         "text, half-open [start, end); quote is the exact text at those offsets.",
-        "required": ["id", "article_id", "label", "start", "end", "quote", "prefix", "suffix",
-                     "note", "author", "created", "updated", "version"],
+        "required": [
+            "id",
+            "article_id",
+            "label",
+            "start",
+            "end",
+            "quote",
+            "prefix",
+            "suffix",
+            "note",
+            "author",
+            "created",
+            "updated",
+            "version",
+        ],
         "properties": {
             "id": {"type": "integer"},
             "article_id": {"type": "integer"},
@@ -278,8 +291,12 @@ PATHS = {
             "summary": "Set or clear (null) the user's answer to a question",
             "parameters": [
                 _id_param("article_id"),
-                {"name": "question_key", "in": "path", "required": True,
-                 "schema": {"type": "string"}},
+                {
+                    "name": "question_key",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string"},
+                },
             ],
             "requestBody": {
                 "required": True,
@@ -317,15 +334,23 @@ PATHS = {
         }
     },
     "/tokens": {
-        "get": {"summary": "The user's API tokens",
-                "responses": {"200": _response("Tokens", _list_of("Token"))}},
+        "get": {
+            "summary": "The user's API tokens",
+            "responses": {"200": _response("Tokens", _list_of("Token"))},
+        },
         "post": {
             "summary": "Create a token (the token is shown once)",
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["name"],
-                    "properties": {"name": {"type": "string"}}}}},
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["name"],
+                            "properties": {"name": {"type": "string"}},
+                        }
+                    }
+                },
             },
             "responses": {"201": _response("Created", _ref("Token")), **_errors(401, 422)},
         },
@@ -338,8 +363,11 @@ PATHS = {
         }
     },
     "/openapi.json": {
-        "get": {"summary": "This document", "security": [],
-                "responses": {"200": _response("OpenAPI document")}}
+        "get": {
+            "summary": "This document",
+            "security": [],
+            "responses": {"200": _response("OpenAPI document")},
+        }
     },
 }
 

@@ -3,7 +3,8 @@
 The lossless research format. Every line carries ``"type"`` (``"article"``,
 ``"annotation"`` or ``"answer"``) followed by every field of the matching record in the
 dataclass's field order, so the key order is fixed and diffs are stable. Text is written
-as UTF-8 (``ensure_ascii=False``), timestamps in the canonical form of
+as UTF-8 (``ensure_ascii=False``; only NEL, U+2028 and U+2029 are escaped so that no
+line-splitting reader can cut a record), timestamps in the canonical form of
 :mod:`annotator.formats.timestamps`. Because every field is written and read back
 exactly, ``write -> read -> write`` is byte-identical.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _enc
@@ -86,9 +88,22 @@ def _answer_line(r: AnswerRecord) -> str:
     )
 
 
+# JSON allows NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR raw inside strings, but
+# str.splitlines() and other line readers split on them, which would cut a record in two.
+# Escaping them keeps "one record per line" true for every reader; it is still valid JSON.
+_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
+
+
+def _escape_separator(match: re.Match) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def _batched(lines: Iterable[str], size: int = 1000) -> Iterator[str]:
     batch: list[str] = []
+    search, escape = _LINE_SEPARATORS.search, _LINE_SEPARATORS.sub
     for line in lines:
+        if search(line):
+            line = escape(_escape_separator, line)
         batch.append(line)
         if len(batch) >= size:
             yield "".join(batch)

@@ -17,7 +17,7 @@ from annotator.services.errors import NotFound, ValidationFailed
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MIN_PASSWORD_LENGTH = 8
-TOKEN_PREFIX = "ann_"
+TOKEN_PREFIX = "ann_"  # noqa: S105 - a public prefix, not a secret
 #: Token use is recorded at most this often, so scripts do not pay a write per request.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 

@@ -37,7 +37,9 @@ def parse_files(files: Iterable[tuple[str, bytes]]) -> list[ArticleDraft]:
     return drafts
 
 
-def import_articles(project: Project, files: Iterable[tuple[str, bytes]], progress=None) -> ImportReport:
+def import_articles(
+    project: Project, files: Iterable[tuple[str, bytes]], progress=None
+) -> ImportReport:
     """Import files into a project, all or nothing. ``progress(n)`` is called per article."""
     drafts = parse_files(files)
     if not drafts:

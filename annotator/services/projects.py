@@ -60,16 +60,16 @@ def parse_role(role: str) -> Role:
         return Role(role)
     except ValueError:
         choices = ", ".join(r.value for r in Role)
-        raise ValidationFailed(f"Unknown role {role!r}; use one of {choices}.", field="role") from None
+        raise ValidationFailed(
+            f"Unknown role {role!r}; use one of {choices}.", field="role"
+        ) from None
 
 
 def add_member(project: Project, user: User, role: str | Role) -> Membership:
     """Enrol a user, or change their role if they are enrolled already."""
     role = parse_role(str(role))
     membership = db.session.execute(
-        select(Membership).where(
-            Membership.project_id == project.id, Membership.user_id == user.id
-        )
+        select(Membership).where(Membership.project_id == project.id, Membership.user_id == user.id)
     ).scalar_one_or_none()
     if membership is None:
         membership = Membership(project_id=project.id, user_id=user.id, role=role.value)

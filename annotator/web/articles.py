@@ -29,9 +29,7 @@ def show(article_id: int):
     )
     annotations = list_annotations(current_user, article_id, author=current_user.username)
     codebook = codebook_dict(context.codebook_id)
-    colors = {
-        label["key"]: label for layer in codebook["layers"] for label in layer["labels"]
-    }
+    colors = {label["key"]: label for layer in codebook["layers"] for label in layer["labels"]}
     paragraphs = paragraphs_with_segments(
         article.text, [(a["start"], a["end"], a["id"]) for a in annotations]
     )

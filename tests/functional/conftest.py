@@ -132,13 +132,17 @@ class Browser:
         return self.client.get(url, **kw)
 
     def post(self, url, json=None, **kw):
-        return self.client.post(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.post(
+            url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def put(self, url, json=None, **kw):
         return self.client.put(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
     def patch(self, url, json=None, **kw):
-        return self.client.patch(url, json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+        return self.client.patch(
+            url, json=json, headers=self._headers(kw.pop("headers", None)), **kw
+        )
 
     def delete(self, url, **kw):
         return self.client.delete(url, headers=self._headers(kw.pop("headers", None)), **kw)
@@ -177,9 +181,9 @@ class Factory:
         return add_member(project, user, role)
 
     def article(self, project, text="Ein Text über Caracas und Moskau.", title="Artikel", **meta):
-        from annotator.services.articles import import_articles
-
         import json
+
+        from annotator.services.articles import import_articles
 
         record = {"text": text, "title": title, **meta}
         data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")

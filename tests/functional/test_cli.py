@@ -22,15 +22,21 @@ def test_user_project_member_import_assign(runner, tmp_path, sample_article_byte
     dup = runner.invoke(args=["create-user", "rita"])
     assert dup.exit_code == 1 and "taken" in dup.output and "Traceback" not in dup.output
 
-    made = runner.invoke(args=["create-project", "seminar", "--title", "Seminar",
-                               "--codebook", "research"])
+    made = runner.invoke(
+        args=["create-project", "seminar", "--title", "Seminar", "--codebook", "research"]
+    )
     assert made.exit_code == 0, made.output
-    bad_codebook = runner.invoke(args=["create-project", "x", "--title", "X", "--codebook",
-                                       str(tmp_path / "missing.json")])
+    bad_codebook = runner.invoke(
+        args=["create-project", "x", "--title", "X", "--codebook", str(tmp_path / "missing.json")]
+    )
     assert bad_codebook.exit_code == 1 and "missing.json" in bad_codebook.output
 
-    assert runner.invoke(args=["add-member", "seminar", "rita", "--role", "reviewer"]).exit_code == 0
-    assert runner.invoke(args=["add-member", "seminar", "nobody", "--role", "reviewer"]).exit_code == 1
+    assert (
+        runner.invoke(args=["add-member", "seminar", "rita", "--role", "reviewer"]).exit_code == 0
+    )
+    assert (
+        runner.invoke(args=["add-member", "seminar", "nobody", "--role", "reviewer"]).exit_code == 1
+    )
 
     article_file = tmp_path / "rt.txt"
     article_file.write_bytes(sample_article_bytes)

@@ -19,8 +19,12 @@ def _count():
 
 def _upload(client, files):
     data = {"files": [(io.BytesIO(content), name) for name, content in files]}
-    return client.form_post("/projects/class/articles", data=data,
-                            content_type="multipart/form-data", follow_redirects=True)
+    return client.form_post(
+        "/projects/class/articles",
+        data=data,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
 def test_import_sample_and_duplicate(make, browser, sample_article_bytes):
@@ -64,7 +68,7 @@ def test_bad_files_change_nothing(make, browser, name, content, mentions):
     make.classroom()
     teacher = browser("teacher")
     before = _count()
-    good = ("good.txt", "Ein guter Text.".encode())
+    good = ("good.txt", b"Ein guter Text.")
     page = _upload(teacher, [good, (name, content)])
     html = page.get_data(as_text=True)
     assert "Nothing was imported" in html
@@ -82,9 +86,11 @@ def test_oversized_file_refused(make, browser, app):
 
 def test_html_import_is_sanitised(make, browser):
     make.classroom()
-    html = (b"<html><head><title>T</title><script>alert(1)</script></head><body>"
-            b"<p onclick='x()'>Erster <b>Absatz</b></p><p>Zweiter <a href='javascript:x'>L</a>"
-            b"</p></body></html>")
+    html = (
+        b"<html><head><title>T</title><script>alert(1)</script></head><body>"
+        b"<p onclick='x()'>Erster <b>Absatz</b></p><p>Zweiter <a href='javascript:x'>L</a>"
+        b"</p></body></html>"
+    )
     _upload(browser("teacher"), [("a.html", html)])
     article = db.session.execute(select(Article).order_by(Article.id.desc())).scalars().first()
     assert article.text == "Erster Absatz\n\nZweiter L"
@@ -92,12 +98,23 @@ def test_html_import_is_sanitised(make, browser):
 
 def test_jsonl_metadata(make, browser):
     make.classroom()
-    record = {"text": "Text eins.", "title": "Eins", "publisher": "RT DE", "language": "de",
-              "url": "https://example.org/a", "author": "A. Autor", "published": "2022-02-17"}
+    record = {
+        "text": "Text eins.",
+        "title": "Eins",
+        "publisher": "RT DE",
+        "language": "de",
+        "url": "https://example.org/a",
+        "author": "A. Autor",
+        "published": "2022-02-17",
+    }
     _upload(browser("teacher"), [("a.jsonl", (json.dumps(record) + "\n").encode())])
     article = db.session.execute(select(Article).where(Article.title == "Eins")).scalar_one()
     assert (article.publisher, article.language, article.url, article.published) == (
-        "RT DE", "de", "https://example.org/a", "2022-02-17")
+        "RT DE",
+        "de",
+        "https://example.org/a",
+        "2022-02-17",
+    )
 
 
 def test_reviewer_cannot_import(make, browser):

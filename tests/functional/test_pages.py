@@ -13,7 +13,6 @@ def test_login_logout(make, app, browser):
     page = client.get("/login")
     html = page.get_data(as_text=True)
     assert 'name="username"' in html and 'name="password"' in html
-    wrong = browser.__call__  # noqa: B018 - keep fixture referenced
     alice = browser("alice")
     assert "Project class" in alice.get("/").get_data(as_text=True)
     out = alice.form_post("/logout")
@@ -26,10 +25,12 @@ def test_wrong_password(make, app):
     client = app.test_client()
     import re
 
-    token = re.search(r'name="csrf-token" content="([^"]+)"',
-                      client.get("/login").get_data(as_text=True)).group(1)
-    response = client.post("/login", data={"username": "alice", "password": "nope",
-                                           "csrf_token": token})
+    token = re.search(
+        r'name="csrf-token" content="([^"]+)"', client.get("/login").get_data(as_text=True)
+    ).group(1)
+    response = client.post(
+        "/login", data={"username": "alice", "password": "nope", "csrf_token": token}
+    )
     assert response.status_code == 401
     assert "wrong password" in response.get_data(as_text=True)
 
@@ -39,10 +40,13 @@ def test_login_redirect_stays_local(make, app):
     client = app.test_client()
     import re
 
-    token = re.search(r'name="csrf-token" content="([^"]+)"',
-                      client.get("/login").get_data(as_text=True)).group(1)
-    response = client.post("/login?next=https://evil.example/", data={
-        "username": "alice", "password": "correct-horse-battery", "csrf_token": token})
+    token = re.search(
+        r'name="csrf-token" content="([^"]+)"', client.get("/login").get_data(as_text=True)
+    ).group(1)
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"username": "alice", "password": "correct-horse-battery", "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -59,13 +63,22 @@ def test_article_page_escapes_user_content(make, browser):
     project = make.project("class")
     alice = make.user("alice")
     make.member(project, alice, "reviewer")
-    article = make.article(project, text="Harmless <b>text</b> with <script>alert(1)</script>",
-                           title="<img src=x onerror=alert(1)>")
+    article = make.article(
+        project,
+        text="Harmless <b>text</b> with <script>alert(1)</script>",
+        title="<img src=x onerror=alert(1)>",
+    )
     make.assign(project, article, alice)
     client = browser("alice")
-    client.post(f"/api/v1/articles/{article.id}/annotations",
-                json={"label": created_label(client, article), "start": 0, "end": 8,
-                      "note": "<script>alert('note')</script>"})
+    client.post(
+        f"/api/v1/articles/{article.id}/annotations",
+        json={
+            "label": created_label(client, article),
+            "start": 0,
+            "end": 8,
+            "note": "<script>alert('note')</script>",
+        },
+    )
     html = client.get(f"/articles/{article.id}").get_data(as_text=True)
     assert "<script>alert" not in html
     assert "<img src=x" not in html
@@ -93,9 +106,14 @@ def test_must_change_password(make, app, browser):
     alice = browser("alice")
     response = alice.get("/projects/class")
     assert response.status_code == 302 and "/account/password" in response.headers["Location"]
-    changed = alice.form_post("/account/password", data={
-        "current_password": "correct-horse-battery", "new_password": "another-secret-1",
-        "confirm": "another-secret-1"})
+    changed = alice.form_post(
+        "/account/password",
+        data={
+            "current_password": "correct-horse-battery",
+            "new_password": "another-secret-1",
+            "confirm": "another-secret-1",
+        },
+    )
     assert changed.status_code == 302
     assert alice.get("/projects/class").status_code == 200
 
@@ -111,7 +129,7 @@ def test_openapi_lists_every_api_route(app, make, browser):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
             continue
-        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1"):])
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1") :])
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             registered.add((path, method))
     assert registered == documented

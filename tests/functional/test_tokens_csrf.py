@@ -22,8 +22,11 @@ def test_token_lifecycle(make, browser, app):
     assert script.get("/api/v1/projects", headers=headers).status_code == 200
     # No CSRF token needed with a bearer token.
     label = created_label(alice, article)
-    response = script.post(f"/api/v1/articles/{article.id}/annotations",
-                           json={"label": label, "start": 0, "end": 6}, headers=headers)
+    response = script.post(
+        f"/api/v1/articles/{article.id}/annotations",
+        json={"label": label, "start": 0, "end": 6},
+        headers=headers,
+    )
     assert response.status_code == 201 and response.get_json()["author"] == "alice"
     assert "Set-Cookie" not in response.headers
 
@@ -33,8 +36,9 @@ def test_token_lifecycle(make, browser, app):
 
 
 def test_bad_token_is_401(app):
-    response = app.test_client().get("/api/v1/projects",
-                                     headers={"Authorization": "Bearer ann_nope"})
+    response = app.test_client().get(
+        "/api/v1/projects", headers={"Authorization": "Bearer ann_nope"}
+    )
     assert response.status_code == 401
     assert response.get_json()["field"] is None
 
@@ -47,8 +51,9 @@ def test_token_of_deactivated_user_stops_working(make, browser, app):
     from annotator.services.accounts import get_user
 
     set_active(get_user("alice"), False)
-    response = app.test_client().get("/api/v1/projects",
-                                     headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().get(
+        "/api/v1/projects", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 401
 
 
@@ -56,8 +61,9 @@ def test_session_changes_need_csrf(make, browser):
     _, article, _ = make.classroom()
     alice = browser("alice")
     label = created_label(alice, article)
-    response = alice.client.post(f"/api/v1/articles/{article.id}/annotations",
-                                 json={"label": label, "start": 0, "end": 6})
+    response = alice.client.post(
+        f"/api/v1/articles/{article.id}/annotations", json={"label": label, "start": 0, "end": 6}
+    )
     assert response.status_code == 400
     assert response.get_json()["error"] == "csrf_failed"
     form = alice.client.post("/projects/class/assign-all", data={})

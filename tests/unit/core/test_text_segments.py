@@ -12,8 +12,12 @@ def test_overlapping_and_nested():
     pieces = segments(text, [(1, 5, "a"), (3, 8, "b"), (4, 5, "c")])
     assert "".join(s.text for s in pieces) == text
     assert [(s.start, s.end, set(s.span_ids)) for s in pieces] == [
-        (0, 1, set()), (1, 3, {"a"}), (3, 4, {"a", "b"}), (4, 5, {"a", "b", "c"}),
-        (5, 8, {"b"}), (8, 10, set()),
+        (0, 1, set()),
+        (1, 3, {"a"}),
+        (3, 4, {"a", "b"}),
+        (4, 5, {"a", "b", "c"}),
+        (5, 8, {"b"}),
+        (8, 10, set()),
     ]
 
 

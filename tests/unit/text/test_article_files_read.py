@@ -310,3 +310,10 @@ def test_error_is_a_value_error_with_parts():
         "url",
         "must be a string",
     )
+
+
+def test_deeply_nested_html_is_a_located_error():
+    error = import_error("a.html", "<div>" * 1000 + "x")
+    assert str(error).startswith("a.html: HTML nests elements more than")
+    error = import_error("a.jsonl", json.dumps({"html": "<div>" * 1000}))
+    assert (error.line, error.field) == (1, "html")

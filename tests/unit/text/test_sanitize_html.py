@@ -5,7 +5,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from annotator.sanitize import ALLOWED_TAGS, html_to_text, sanitize_html
+from annotator.sanitize import (
+    ALLOWED_TAGS,
+    MAX_NESTING_DEPTH,
+    HtmlTooDeepError,
+    html_to_text,
+    sanitize_html,
+)
 
 SAFE_ATTRIBUTES = {"href", "title", "colspan", "rowspan", "datetime", "value", "start"}
 
@@ -208,3 +214,19 @@ def test_full_document_keeps_body_text_only():
         "<body><nav><a href='/'>Home</a></nav><h1>Headline</h1><p>Body text.</p></body></html>"
     )
     assert html_to_text(html) == "Home\n\nHeadline\n\nBody text."
+
+
+def test_deep_nesting_is_refused_before_html5lib_goes_quadratic():
+    deep = "<div>" * (MAX_NESTING_DEPTH + 1) + "x"
+    with pytest.raises(HtmlTooDeepError):
+        html_to_text(deep)
+    with pytest.raises(HtmlTooDeepError):
+        sanitize_html("<span>" * 100_000)
+
+
+def test_nesting_at_the_limit_and_tag_soup_are_fine():
+    assert html_to_text("<div>" * MAX_NESTING_DEPTH + "x") == "x"
+    assert html_to_text("<p>a" * 1000) == "\n\n".join(["a"] * 1000)
+    assert html_to_text("<ul>" + "<li>i" * 1000 + "</ul>") == "\n".join(["i"] * 1000)
+    balanced = ("<div>" * 200 + "x" + "</div>" * 200) * 5
+    assert html_to_text(balanced) == "x\nx\nx\nx\nx"

@@ -1,0 +1,88 @@
+"""Running the app under gunicorn for the benchmark, the way it is deployed.
+
+Worker choice for a small (2-core) machine: ``gthread`` workers keep HTTP connections alive
+(sync workers close them after every response, so a client pays a TCP handshake per request),
+and several processes let two cores serve in parallel despite the GIL. The default here is
+``-w 4 -k gthread --threads 2``: eight request slots in total, one per concurrent client,
+and at most four processes contending for SQLite's single writer lock. See the README's
+benchmark section for the alternatives measured.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+DEFAULT_WORKERS = 4
+DEFAULT_THREADS = 2
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+    executable = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    command = [executable, "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    if threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
+    command += ["--keep-alive", "5", "--log-level", "warning", "annotator:create_app()"]
+    return command
+
+
+@contextmanager
+def gunicorn(environment: dict[str, str], *, workers: int, threads: int, log: Path):
+    """Serve the app on a free local port; yields the base URL and stops the server after."""
+    port = free_port()
+    env = {**os.environ, **environment}
+    with log.open("w") as log_file:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv, our own venv's gunicorn
+            gunicorn_command(port, workers, threads),
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        base_url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base_url, process, log)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_up(base_url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited early; see {log}:\n{log.read_text()[-2000:]}")
+        try:
+            if requests.get(f"{base_url}/login", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not answer within 30 s; see {log}")
+
+
+def warm_up(base_url: str, token: str, article_id: int, rounds: int = 40) -> None:
+    """Touch every worker once so imports and template compilation are not measured."""
+    headers = {"Authorization": f"Bearer {token}", "Connection": "close"}
+    for _ in range(rounds):
+        # A new connection each time, so the kernel hands requests to different workers.
+        url = f"{base_url}/api/v1/articles/{article_id}/annotations"
+        requests.get(url, headers=headers, timeout=30).raise_for_status()
