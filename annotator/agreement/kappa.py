@@ -85,24 +85,47 @@ def fleiss_kappa_from_counts(counts: np.ndarray, unit_weights: Any = None) -> Ag
     Units may have different totals ``r_i`` (Gwet's 2014 generalisation, see the module
     docstring); ``unit_weights`` lets one row stand for several identical units.
     """
-    measure = "fleiss_kappa"
     counts = np.asarray(counts, dtype=np.float64)
     weights = _weights(unit_weights, counts.shape[0])
     per_unit = counts.sum(axis=1)
     rated = (per_unit >= 1) & (weights > 0)
     pairable = rated & (per_unit >= 2)
-    n_pairable = float(weights[pairable].sum())
-    info = {"n_units": n_pairable, "n_values": float((per_unit * weights).sum())}
-    if not pairable.any():
-        return undefined(measure, "no unit has two or more ratings", **info)
-    if n_pairable < 2:
-        return undefined(measure, "only one unit has two or more ratings", **info)
     shares = _pairwise_share(counts[pairable], per_unit[pairable])
-    p_a = float((shares * weights[pairable]).sum() / n_pairable)
     proportions = counts[rated] / per_unit[rated, None]
-    pi = (proportions * weights[rated, None]).sum(axis=0) / weights[rated].sum()
+    return fleiss_kappa_from_sums(
+        pairable_weight=float(weights[pairable].sum()),
+        agreement_sum=float((shares * weights[pairable]).sum()),
+        share_sums=(proportions * weights[rated, None]).sum(axis=0),
+        rated_weight=float(weights[rated].sum()),
+        n_values=float((per_unit * weights).sum()),
+    )
+
+
+def fleiss_kappa_from_sums(
+    *,
+    pairable_weight: float,
+    agreement_sum: float,
+    share_sums: np.ndarray,
+    rated_weight: float,
+    n_values: float = 0,
+    n_raters: int = 0,
+) -> AgreementResult:
+    """Fleiss' kappa from unit-additive sums (lets callers aggregate over articles first).
+
+    ``pairable_weight``: units (or weight) with at least two ratings; ``agreement_sum``: the sum
+    of ``P_i`` over them; ``share_sums[k]``: the sum of ``r_ik / r_i`` over units with at least
+    one rating, whose total weight is ``rated_weight``.
+    """
+    measure = "fleiss_kappa"
+    info = {"n_units": pairable_weight, "n_values": n_values, "n_raters": n_raters}
+    if pairable_weight <= 0:
+        return undefined(measure, "no unit has two or more ratings", **info)
+    if pairable_weight < 2:
+        return undefined(measure, "only one unit has two or more ratings", **info)
+    p_a = agreement_sum / pairable_weight
+    pi = np.asarray(share_sums, dtype=np.float64) / rated_weight
     p_e = float((pi**2).sum())
-    if p_e >= 1.0 - 1e-15:
+    if p_e >= 1.0 - 1e-12:
         return undefined(
             measure, "every rating is the same category, so chance agreement is 1", **info
         )
@@ -208,6 +231,7 @@ __all__ = [
     "cohen_kappa",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
+    "fleiss_kappa_from_sums",
     "percent_agreement",
     "percent_agreement_from_counts",
 ]

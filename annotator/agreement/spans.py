@@ -77,10 +77,10 @@ def match_intervals(
             continue
         done[side].add(index)
         other = 1 - side
-        intervals = sides[other]
+        intervals, queue = sides[other], by_start[other]
         # make every other-side interval that starts before `end` a candidate
-        while pointer[other] < len(intervals) and intervals[by_start[other][pointer[other]]][0] < end:
-            j = by_start[other][pointer[other]]
+        while pointer[other] < len(queue) and intervals[queue[pointer[other]]][0] < end:
+            j = queue[pointer[other]]
             heapq.heappush(heaps[other], (intervals[j][1], intervals[j][0], j))
             pointer[other] += 1
         heap = heaps[other]

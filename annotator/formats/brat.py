@@ -30,7 +30,8 @@ every line boundary replaced by a space (brat has no way to store a multi-line n
 Types: brat type names must match ``[A-Za-z0-9_-]+``; label keys are slugs, so they are
 used as they are (the writer refuses anything else rather than mangle it). The layer is
 recorded in ``annotation.conf`` as a non-annotatable parent (``!layer``); the reader maps
-a type back to its layer when the type name is unique across layers.
+a type back to its layer when the type name is unique across layers, and takes label
+display names from ``visual.conf``.
 
 Reading reassembles fragments into one ``[first start, last end)`` span when the gaps
 between them are whitespace only (line breaks, possibly indentation), and refuses truly
@@ -189,6 +190,27 @@ def _layers_from_conf(conf: str) -> dict[str, str]:
     return {name: layer for name, layer in layers.items() if layer is not None}
 
 
+def _names_from_visual(conf: str) -> dict[str, str]:
+    """Map type -> display name from the ``[labels]`` section of ``visual.conf``."""
+    names: dict[str, str] = {}
+    section = ""
+    for line in conf.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped[1:-1]
+        elif section == "labels" and stripped and not stripped.startswith("#"):
+            terms = [t.strip() for t in stripped.split("\t")[0].split("|")]
+            if len(terms) > 1 and terms[1]:
+                names[terms[0]] = terms[1]
+    return names
+
+
+def _conf(files: Mapping[str, str], name: str) -> str:
+    """The configuration file ``name`` nearest the root, or ``""``."""
+    paths = sorted((p for p in files if p.rsplit("/", 1)[-1] == name), key=len)
+    return files[paths[0]] if paths else ""
+
+
 def _parse_textbound(path: str, number: int, data: str, tail: str | None, text: str):
     def fail(field: str, message: str) -> FormatError:
         return FormatError(path, number, field, message)
@@ -216,7 +238,13 @@ def _parse_textbound(path: str, number: int, data: str, tail: str | None, text: 
 
 
 def _read_ann(
-    path: str, ann: str, text: str, reviewer: str, stem: str, layers: Mapping[str, str]
+    path: str,
+    ann: str,
+    text: str,
+    reviewer: str,
+    stem: str,
+    layers: Mapping[str, str],
+    names: Mapping[str, str],
 ) -> list[ImportedSpan]:
     spans: dict[str, dict] = {}
     notes: dict[str, list[str]] = {}
@@ -251,6 +279,7 @@ def _read_ann(
             note="\n".join(notes.get(ann_id, [])),
             layer=layers.get(span["label"]),
             source=None if article_id is not None else stem,
+            label_name=names.get(span["label"]),
         )
         for ann_id, span in spans.items()
     ]
@@ -265,8 +294,8 @@ def read_brat(files: Mapping[str, str]) -> list[ImportedSpan]:
     All-or-nothing; errors name the ``.ann`` file, line and field.
     """
     normalised = {p.replace("\\", "/").removeprefix("./"): t for p, t in files.items()}
-    confs = sorted((p for p in normalised if p.rsplit("/", 1)[-1] == "annotation.conf"), key=len)
-    layers = _layers_from_conf(normalised[confs[0]]) if confs else {}
+    layers = _layers_from_conf(_conf(normalised, "annotation.conf"))
+    names = _names_from_visual(_conf(normalised, "visual.conf"))
     spans: list[ImportedSpan] = []
     for path in sorted(p for p in normalised if p.endswith(".ann")):
         directory, _, name = path.rpartition("/")
@@ -275,5 +304,7 @@ def read_brat(files: Mapping[str, str]) -> list[ImportedSpan]:
         if text_path not in normalised:
             raise FormatError(path, None, None, f"no matching text file {text_path!r}")
         reviewer = unquote(directory.rsplit("/", 1)[-1]) if directory else ""
-        spans += _read_ann(path, normalised[path], normalised[text_path], reviewer, stem, layers)
+        spans += _read_ann(
+            path, normalised[path], normalised[text_path], reviewer, stem, layers, names
+        )
     return spans

@@ -39,7 +39,7 @@ def parse_datetime(text: str) -> datetime:
     if not isinstance(text, str) or len(text) < 19 or text[10] not in "Tt":
         raise ValueError("must be an ISO 8601 timestamp such as 2022-02-16T10:00:00Z")
     try:
-        value = datetime.fromisoformat(text)
+        value = datetime.fromisoformat(text.upper())  # RFC 3339 allows "t" and "z"
     except ValueError:
         raise ValueError("must be an ISO 8601 timestamp such as 2022-02-16T10:00:00Z") from None
     if value.tzinfo is None:

@@ -14,7 +14,7 @@ TEXTS = {
     "combining": "Q\u0307uantum ṩ x\u0327\u0301y: Zeichen mit Kombinationszeichen.",
     "crlf_origin": "Erste Zeile.\nZweite Zeile mit Text.\n\nDritter Absatz.",
     "umlauts": "Größere Übergänge für Öffentlichkeit: Äpfel, ß und Ü.",
-    "quotes": 'Er sagte: „Das ist \'falsch\'“ und "richtig" — «fin».',
+    "quotes": "Er sagte: „Das ist 'falsch'“ und \"richtig\" — «fin».",
     "breaks": "Eins zwei\u2028drei vier\u0085fünf sechs\x0csieben acht\tneun\nzehn elf",
 }
 

@@ -144,7 +144,10 @@ def test_foreign_annotation_with_tag_and_quote_only():
 def _broken(make_annotation, change) -> str:
     item = json.loads(w3c_annotation(make_annotation(), base_url=BASE))
     change(item)
-    page = {"type": "AnnotationPage", "items": [json.loads(w3c_annotation(make_annotation(), base_url=BASE)), item]}  # noqa: E501
+    page = {
+        "type": "AnnotationPage",
+        "items": [json.loads(w3c_annotation(make_annotation(), base_url=BASE)), item],
+    }
     return json.dumps(page)
 
 
