@@ -99,3 +99,38 @@ def can_export(actor: Actor) -> bool:
 
 def can_create_project(is_admin: bool) -> bool:
     return is_admin
+
+
+def can_view_progress(actor: Actor) -> bool:
+    """The class dashboard: everyone's progress, last activity and label counts."""
+    return actor.is_instructor or actor.is_researcher
+
+
+def can_reassign(actor: Actor, *, submitted: bool) -> bool:
+    """Hand an assignment to another reviewer. Submitted work counts: reopen it, don't move it."""
+    return actor.is_instructor and not submitted
+
+
+def can_manage_account(
+    actor: Actor,
+    *,
+    target_user_id: int,
+    target_is_admin: bool,
+    target_role: Role | None,
+    enrolled_elsewhere: bool,
+) -> bool:
+    """Deactivate, reactivate or reset the password of someone else's account.
+
+    ``actor`` is seen from the project the target is managed through; ``target_role`` is the
+    target's role there. Accounts are site-wide, so an instructor may act only on a reviewer of
+    their project whose account belongs to no project they do not teach
+    (``enrolled_elsewhere``): one class cannot lock a person out of another. Site admins may act
+    on anyone. Nobody acts on their own account this way, and only admins on an admin's.
+    """
+    if target_user_id == actor.user_id:
+        return False
+    if actor.is_admin:
+        return True
+    if target_is_admin:
+        return False
+    return actor.is_instructor and target_role is Role.REVIEWER and not enrolled_elsewhere

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
+_KEY_LIMIT = 1 << 62
+
 
 def sort_by_group_start(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Stable order by (group, start, end)."""
+    """Stable order by (group, start, end); one integer sort when the composite key fits."""
+    if len(group) == 0:
+        return np.empty(0, dtype=np.int64)
+    span = int(max(start.max(), end.max())) + 1
+    if (int(group.max()) + 1) * span * span < _KEY_LIMIT and int(group.min()) >= 0:
+        key = (group.astype(np.int64) * span + start) * span + end
+        return np.argsort(key, kind="stable")
     return np.lexsort((end, start, group))
 
 
@@ -30,13 +38,14 @@ def merge_runs(
     order = sort_by_group_start(group, start, end)
     g, s, e = group[order], start[order], end[order]
     big = int(max(e.max(), s.max())) + 2
-    key_end = g.astype(np.int64) * big + e
-    running = np.maximum.accumulate(key_end)
+    running = np.maximum.accumulate(g.astype(np.int64) * big + e)
     key_start = g.astype(np.int64) * big + s
-    previous = np.concatenate(([-1], running[:-1]))
-    new_run = key_start > previous if touching else key_start >= previous
-    new_run[0] = True
-    new_run |= np.concatenate(([True], g[1:] != g[:-1]))
+    new_run = np.ones(len(g), dtype=bool)
+    if touching:
+        new_run[1:] = key_start[1:] > running[:-1]
+    else:
+        new_run[1:] = key_start[1:] >= running[:-1]
+    new_run[1:] |= g[1:] != g[:-1]
     firsts = np.flatnonzero(new_run)
     return g[firsts], s[firsts], np.maximum.reduceat(e, firsts)
 
@@ -47,8 +56,9 @@ def overlap_pairs(
     """All unordered pairs ``(i, j)``, ``i < j``, of overlapping intervals in the same group.
 
     The arrays must be sorted by (group, start). Interval ``j > i`` overlaps ``i`` exactly when
-    it starts before ``i`` ends, so the partners of ``i`` are a contiguous index range found by
-    one ``searchsorted``; the ranges are expanded without a Python loop.
+    it starts before ``i`` ends, so the partners of ``i`` are the index range
+    ``i + 1 .. limit_i - 1`` found by one ``searchsorted``; the ranges are expanded without a
+    Python loop.
     """
     n = len(group)
     if n == 0:
@@ -60,8 +70,7 @@ def overlap_pairs(
     limit = np.searchsorted(keys, base + end, side="left")
     first = np.arange(1, n + 1, dtype=np.int64)
     count = np.maximum(limit - first, 0)
-    total = int(count.sum())
     left = np.repeat(np.arange(n, dtype=np.int64), count)
-    offsets = np.repeat(np.cumsum(count) - count, count)
-    right = np.repeat(first, count) + (np.arange(total, dtype=np.int64) - offsets)
+    shift = np.repeat(first - (np.cumsum(count) - count), count)
+    right = np.arange(len(left), dtype=np.int64) + shift
     return left, right

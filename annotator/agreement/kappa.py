@@ -182,7 +182,6 @@ def cohen_kappa(
         :class:`AgreementResult`; ``nan`` with a reason for fewer than two items or when chance
         disagreement is zero (both raters used a single, identical label).
     """
-    measure = "cohen_kappa" if weights is None else f"cohen_kappa/{weights}"
     if weights not in (None, "linear", "quadratic"):
         raise ValueError("weights must be None, 'linear' or 'quadratic'")
     first, second = list(y1), list(y2)
@@ -198,12 +197,25 @@ def cohen_kappa(
     if len(index) != len(label_list):
         raise ValueError("labels contains a value twice")
     kept = [(index[a], index[b]) for a, b in pairs if a in index and b in index]
-    info = {"n_units": len(kept), "n_raters": 2, "n_values": 2 * len(kept)}
-    if len(kept) < 2:
+    codes = np.asarray(kept, dtype=np.int64).reshape(-1, 2)
+    return cohen_kappa_from_codes(codes[:, 0], codes[:, 1], len(label_list), weights)
+
+
+def cohen_kappa_from_codes(
+    first: np.ndarray, second: np.ndarray, n_labels: int, weights: str | None = None
+) -> AgreementResult:
+    """Cohen's kappa for two aligned arrays of label positions ``0 .. n_labels - 1``.
+
+    Entries where either code is negative are dropped (missing). See :func:`cohen_kappa`.
+    """
+    measure = "cohen_kappa" if weights is None else f"cohen_kappa/{weights}"
+    both = (first >= 0) & (second >= 0)
+    first, second = first[both], second[both]
+    info = {"n_units": len(first), "n_raters": 2, "n_values": 2 * len(first)}
+    if len(first) < 2:
         return undefined(measure, "fewer than two items rated by both raters", **info)
-    size = len(label_list)
-    codes = np.asarray(kept, dtype=np.int64)
-    observed = np.bincount(codes[:, 0] * size + codes[:, 1], minlength=size * size)
+    size = n_labels
+    observed = np.bincount(first * size + second, minlength=size * size)
     observed = observed.reshape(size, size).astype(np.float64)
     total = observed.sum()
     expected = np.outer(observed.sum(axis=1), observed.sum(axis=0)) / total
@@ -229,6 +241,7 @@ def cohen_kappa(
 
 __all__ = [
     "cohen_kappa",
+    "cohen_kappa_from_codes",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
     "fleiss_kappa_from_sums",

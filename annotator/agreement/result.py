@@ -40,7 +40,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-class _FloatLike:
+class FloatLike:
     """Mixin: ``float(result)`` and ``format(result, ".3f")`` use ``result.value``."""
 
     value: float
@@ -62,7 +62,7 @@ class _FloatLike:
 
 
 @dataclass(frozen=True, repr=True)
-class AgreementResult(_FloatLike):
+class AgreementResult(FloatLike):
     """One agreement coefficient.
 
     Attributes:
@@ -93,7 +93,7 @@ def undefined(measure: str, reason: str, **counts: Any) -> AgreementResult:
 
 
 @dataclass(frozen=True, repr=True)
-class SpanF1Result(_FloatLike):
+class SpanF1Result(FloatLike):
     """Span matching scores; ``value`` is F1.
 
     ``precision = tp / (tp + fp)`` (``nan`` when the first side has no spans),
@@ -133,7 +133,7 @@ def span_scores(tp: int, fp: int, fn: int, mode: str) -> SpanF1Result:
 
 
 @dataclass(frozen=True, repr=True)
-class BootstrapResult(_FloatLike):
+class BootstrapResult(FloatLike):
     """A point estimate with a percentile bootstrap confidence interval.
 
     Attributes:
@@ -158,7 +158,7 @@ class BootstrapResult(_FloatLike):
 
 
 @dataclass(frozen=True, repr=True)
-class UnitizingResult(_FloatLike):
+class UnitizingResult(FloatLike):
     """Krippendorff's unitizing alpha: overall ``value`` and one result per category.
 
     ``observed`` and ``expected`` are the category-averaged disagreements D_o and D_e, as in

@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from annotator.agreement._intervals import merge_runs, overlap_pairs
+from annotator.agreement._intervals import merge_runs, overlap_pairs, sort_by_group_start
 from annotator.agreement.result import NAN, AgreementResult, UnitizingResult
 
 MEASURE = "krippendorff_unitizing_alpha"
@@ -79,41 +79,68 @@ def unitizing_tables(
     n_rater_ids: int,
 ) -> UnitizingTables:
     """Compute :class:`UnitizingTables` for integer-coded units (no validation here)."""
+    group = section.astype(np.int64) * n_categories + category
+    key, s, e = merge_runs(group * n_rater_ids + rater, start, end, touching=False)
+    g, r = key // n_rater_ids, key % n_rater_ids
+    order = sort_by_group_start(g, s, e)
+    g, r, s, e = g[order], r[order], s[order], e[order]
+    left, right = overlap_pairs(g, s, e)
+    return tables_from_sorted(
+        g, r, s, e, left, right, section_begin=section_begin, section_length=section_length,
+        section_raters=section_raters, n_categories=n_categories, n_rater_ids=n_rater_ids,
+    )
+
+
+def tables_from_sorted(
+    g: np.ndarray,
+    r: np.ndarray,
+    s: np.ndarray,
+    e: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    *,
+    section_begin: np.ndarray,
+    section_length: np.ndarray,
+    section_raters: np.ndarray,
+    n_categories: int,
+    n_rater_ids: int,
+) -> UnitizingTables:
+    """:class:`UnitizingTables` from units already merged per (group, rater) and sorted by
+    (group, start), with their overlapping pairs ``(left, right)`` from ``overlap_pairs``.
+
+    ``g`` is ``section * n_categories + category``.
+    """
     n_sections = len(section_length)
     shape = (n_sections, n_categories)
     length = np.asarray(section_length, dtype=np.float64)
     m = np.asarray(section_raters, dtype=np.float64)
     pair_weight = m * (m - 1) * length**2
-    if len(start) == 0:
+    n_groups = n_sections * n_categories
+    if len(g) == 0:
         zeros = np.zeros(shape)
         return UnitizingTables(zeros, zeros.copy(), pair_weight, zeros.astype(np.int64), m, length)
-    group = section.astype(np.int64) * n_categories + category
-    key, s, e = merge_runs(group * n_rater_ids + rater, start, end, touching=False)
-    g, r = key // n_rater_ids, key % n_rater_ids
-    sec = g // n_categories
-    n_groups = n_sections * n_categories
 
-    # Observed: overlapping unit pairs need (group, start) order.
-    order = np.lexsort((e, s, g))
-    go, so, eo, ro = g[order], s[order], e[order], r[order]
-    left, right = overlap_pairs(go, so, eo)
-    cross = ro[left] != ro[right]
+    # Observed: overlapping unit pairs of different raters, and units inside other raters' gaps.
+    cross = r[left] != r[right]
     left, right = left[cross], right[cross]
-    pair_cost = (so[left] - so[right]).astype(np.float64) ** 2 + (
-        eo[left] - eo[right]
+    pair_cost = (s[left] - s[right]).astype(np.float64) ** 2 + (
+        e[left] - e[right]
     ).astype(np.float64) ** 2
-    unit_pairs = np.bincount(go[left], weights=pair_cost, minlength=n_groups)
-    met = _distinct_partners(left, right, ro, n_rater_ids)
-    lengths = (eo - so).astype(np.float64)
-    in_gaps = (m[go // n_categories] - 1 - met) * lengths**2
-    observed_sum = 2.0 * (unit_pairs + np.bincount(go, weights=in_gaps, minlength=n_groups))
+    unit_pairs = np.bincount(g[left], weights=pair_cost, minlength=n_groups)
+    met = _distinct_partners(left, right, r, n_rater_ids)
+    unit_len = (e - s).astype(np.float64)
+    in_gaps = (m[g // n_categories] - 1 - met) * unit_len**2
+    observed_sum = 2.0 * (unit_pairs + np.bincount(g, weights=in_gaps, minlength=n_groups))
 
-    # Expected: gaps per (group, rater) from the merged order (key, start).
+    # Expected: gaps need (group, rater, start) order.
     n_units = np.bincount(g, minlength=n_groups)
-    gap_group, gap_len, gap_count = _gaps(key, g, sec, s, e, n_rater_ids, section_begin,
+    by_rater = sort_by_group_start(g * n_rater_ids + r, s, e)
+    key, gr, sr, er = g[by_rater] * n_rater_ids + r[by_rater], g[by_rater], s[by_rater], e[
+        by_rater
+    ]
+    gap_group, gap_len, gap_count = _gaps(key, gr, gr // n_categories, sr, er, section_begin,
                                           length, m, n_groups, n_categories)
     gap_sums = _gap_sums(gap_group, gap_len, gap_count, g, (e - s).astype(np.int64))
-    unit_len = (e - s).astype(np.float64)
     per_unit = (n_units[g] - 1) * (2 * unit_len**3 - 3 * unit_len**2 + unit_len) / 3.0
     per_unit += unit_len**2 * gap_sums
     numerator = np.bincount(g, weights=per_unit, minlength=n_groups)
@@ -146,7 +173,7 @@ def _distinct_partners(
     return np.bincount(unique // n_rater_ids, minlength=n).astype(np.float64)
 
 
-def _gaps(key, g, sec, s, e, n_rater_ids, section_begin, length, m, n_groups, n_categories):
+def _gaps(key, g, sec, s, e, section_begin, length, m, n_groups, n_categories):
     """Gap lengths (with multiplicities) per group, including raters with no unit at all."""
     begin = np.asarray(section_begin, dtype=np.int64)
     first = np.concatenate(([True], key[1:] != key[:-1]))

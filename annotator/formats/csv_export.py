@@ -62,6 +62,9 @@ def _annotation_rows(records: Iterable[AnnotationRecord]) -> Iterator[tuple]:
         note = r.note
         if note and (note[0] in dangerous or note[0] == "'"):
             note = neutralise_cell(note)
+        created = format_datetime(r.created)
+        # most annotations are never edited: reuse the text instead of formatting twice
+        updated = created if r.updated == r.created else format_datetime(r.updated)
         yield (
             *article_cells,
             safe[r.reviewer],
@@ -71,8 +74,8 @@ def _annotation_rows(records: Iterable[AnnotationRecord]) -> Iterator[tuple]:
             r.end,
             quote,
             note,
-            format_datetime(r.created),
-            format_datetime(r.updated),
+            created,
+            updated,
             r.id,
             r.version,
             "true" if r.gold else "false",

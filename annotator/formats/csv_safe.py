@@ -26,7 +26,6 @@ flushed every ``batch`` rows, so memory stays flat whatever the number of rows.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 
 #: First characters that make a spreadsheet evaluate or reinterpret a cell.
@@ -80,6 +79,13 @@ class CachedNeutraliser(dict):
         return safe
 
 
+class _Parts(list):
+    """A file-like sink for ``csv.writer``: each written row is appended to the list."""
+
+    __slots__ = ()
+    write = list.append
+
+
 def stream_csv(
     header: Sequence[str],
     rows: Iterable[Sequence[object]],
@@ -91,12 +97,13 @@ def stream_csv(
 
     Cells must already be safe (strings neutralised, numbers as ``int``/``str``); ``None``
     becomes an empty cell. Lines end with ``\\r\\n`` as RFC 4180 asks; ``bom`` prepends a
-    UTF-8 byte-order mark, which Excel needs to read UTF-8 correctly.
+    UTF-8 byte-order mark, which Excel needs to read UTF-8 correctly. The rows go through
+    the C ``csv`` writer into a list that is joined per batch (cheaper than a StringIO).
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    parts = _Parts()
+    writer = csv.writer(parts, lineterminator="\r\n")
     if bom:
-        buffer.write(BOM)
+        parts.append(BOM)
     writer.writerow(header)
     pending: list[Sequence[object]] = []
     append = pending.append
@@ -105,10 +112,8 @@ def stream_csv(
         if len(pending) >= batch:
             writer.writerows(pending)
             pending.clear()
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+            yield "".join(parts)
+            parts.clear()
     writer.writerows(pending)
-    tail = buffer.getvalue()
-    if tail:
-        yield tail
+    if parts:
+        yield "".join(parts)

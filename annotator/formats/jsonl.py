@@ -66,12 +66,14 @@ def _annotation_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
                 f'"project":{_enc(r.project)},"article_id":{r.article_id},'
                 f'"article_title":{_enc(r.article_title)},"article_url":{_opt(r.article_url)},'
             )
+        created = format_datetime(r.created)
+        updated = created if r.updated == r.created else format_datetime(r.updated)
         yield (
             f'{{"type":"annotation","id":{r.id},{article_part}'
             f'"reviewer":{_enc(r.reviewer)},"layer":{_enc(r.layer)},"label":{_enc(r.label)},'
             f'"start":{r.start},"end":{r.end},"quote":{_enc(r.quote)},'
             f'"prefix":{_enc(r.prefix)},"suffix":{_enc(r.suffix)},"note":{_enc(r.note)},'
-            f'"created":"{format_datetime(r.created)}","updated":"{format_datetime(r.updated)}",'
+            f'"created":"{created}","updated":"{updated}",'
             f'"version":{r.version},"gold":{"true" if r.gold else "false"},'
             f'"label_name":{_enc(r.label_name)},"reviewer_name":{_enc(r.reviewer_name)}}}\n'
         )

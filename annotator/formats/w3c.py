@@ -96,7 +96,9 @@ class _ItemEncoder:
 
     def __init__(self, base_url: str) -> None:
         self.iris = W3CIris(base_url)
-        self._annotation_prefix = f'{{{_CONTEXT_MEMBER}"id":"{self.iris.base}/annotations/'
+        # the id string is left open here and closed after the number in item()
+        opened_id = _enc(f"{self.iris.base}/annotations/")[:-1]
+        self._annotation_prefix = f'{{{_CONTEXT_MEMBER}"id":{opened_id}'
         self._sources: dict[int, str] = {}
         self._creators: dict[tuple[str, str], str] = {}
         self._labels: dict[tuple[str, str, str, str], str] = {}
@@ -145,9 +147,11 @@ class _ItemEncoder:
         )
         prefix = f',"prefix":{_enc(r.prefix)}' if r.prefix else ""
         suffix = f',"suffix":{_enc(r.suffix)}' if r.suffix else ""
+        created = format_datetime(r.created)
+        modified = created if r.updated == r.created else format_datetime(r.updated)
         return (
             f'{self._annotation_prefix}{r.id}","type":"Annotation","motivation":"classifying",'
-            f'"created":"{format_datetime(r.created)}","modified":"{format_datetime(r.updated)}",'
+            f'"created":"{created}","modified":"{modified}",'
             f'"creator":{self._creator(r.reviewer, r.reviewer_name)},'
             f'"body":[{self._label_bodies(r)}{note}{_GOLD_BODY if r.gold else ""}],'
             f'"target":{{"source":{self._source(r.article_id)},"selector":['

@@ -15,7 +15,8 @@ What is taken from each annotation (errors name the 1-based item number and fiel
   SpecificResource whose source is our label IRI supplies the layer (and the label when
   there is no TextualBody; a foreign concept IRI is then the label, for the service to
   resolve). Failing both, a single ``tagging`` body other than the ``gold`` marker (tags
-  from tools such as Hypothesis).
+  from tools such as Hypothesis). Further tags are refused rather than dropped: an
+  annotation here has exactly one label.
 * note: ``commenting``/``describing`` bodies, or bodies without purpose, or
   ``bodyValue``; several are joined with a blank line.
 * gold: a ``tagging`` body with value ``gold`` (what :mod:`annotator.formats.w3c` writes).
@@ -208,7 +209,9 @@ class _Item:
         if textual is None and concept is None:
             if len(tags) != 1:
                 raise self.fail("body", "needs one classifying body (or a single tag) as label")
-            textual = tags[0]
+            textual = tags.pop()
+        if tags:  # never drop data silently: one label per annotation is all we store
+            raise self.fail("body", f"has tags besides the label: {[t['value'] for t in tags]}")
         if textual is None:
             label = ours[2] if ours else concept
         else:

@@ -61,3 +61,50 @@ def test_blind_review(blind):
 def test_only_instructors_reopen():
     assert p.can_reopen(INSTRUCTOR) and p.can_reopen(ADMIN)
     assert not p.can_reopen(REVIEWER) and not p.can_reopen(RESEARCHER)
+
+
+@pytest.mark.parametrize(
+    ("actor", "progress"),
+    [(ADMIN, True), (INSTRUCTOR, True), (RESEARCHER, True), (REVIEWER, False), (OUTSIDER, False)],
+)
+def test_progress_dashboard(actor, progress):
+    assert p.can_view_progress(actor) is progress
+
+
+def test_reassign_only_unsubmitted_and_only_instructors():
+    assert p.can_reassign(INSTRUCTOR, submitted=False)
+    assert p.can_reassign(ADMIN, submitted=False)
+    assert not p.can_reassign(INSTRUCTOR, submitted=True)
+    assert not p.can_reassign(RESEARCHER, submitted=False)
+    assert not p.can_reassign(REVIEWER, submitted=False)
+
+
+def _account(actor, *, target=40, admin=False, role=Role.REVIEWER, elsewhere=False):
+    return p.can_manage_account(
+        actor,
+        target_user_id=target,
+        target_is_admin=admin,
+        target_role=role,
+        enrolled_elsewhere=elsewhere,
+    )
+
+
+def test_instructors_manage_accounts_of_their_own_reviewers_only():
+    assert _account(INSTRUCTOR)
+    assert not _account(INSTRUCTOR, elsewhere=True)  # would lock them out of another class
+    assert not _account(INSTRUCTOR, role=Role.INSTRUCTOR)
+    assert not _account(INSTRUCTOR, role=Role.RESEARCHER)
+    assert not _account(INSTRUCTOR, role=None)
+    assert not _account(INSTRUCTOR, admin=True)
+    assert not _account(INSTRUCTOR, target=INSTRUCTOR.user_id)
+
+
+def test_admins_manage_any_account_but_their_own():
+    assert _account(ADMIN, elsewhere=True, role=None)
+    assert _account(ADMIN, admin=True)
+    assert not _account(ADMIN, target=ADMIN.user_id)
+
+
+@pytest.mark.parametrize("actor", [RESEARCHER, REVIEWER, OUTSIDER])
+def test_others_manage_no_accounts(actor):
+    assert not _account(actor)

@@ -166,6 +166,7 @@ def _broken(make_annotation, change) -> str:
         (lambda a: a["body"].append({"type": "Image", "id": "https://x.example/i.png"}), "body[2]", "unsupported"),  # noqa: E501
         (lambda a: a["body"].append({"type": "TextualBody", "value": "x", "purpose": "editing"}), "body[2].purpose", "unsupported"),  # noqa: E501
         (lambda a: a["body"][1].update(source=f"{BASE}/projects/p/labels/l/other"), "body", "disagrees"),  # noqa: E501
+        (lambda a: a["body"].append({"type": "TextualBody", "value": "x", "purpose": "tagging"}), "body", "tags besides"),  # noqa: E501
         (lambda a: a.update(created="2022-02-16 10:00"), "created", "ISO 8601"),
         (lambda a: a.update(modified="2022-02-16T10:00:00"), "modified", "time zone"),
         (lambda a: a.update(creator=["a", "b"]), "creator", "more than one"),

@@ -1,0 +1,110 @@
+/**
+ * HTML for the article text with its highlights, built as one string per paragraph.
+ *
+ * Why strings: the text of a long article with thousands of highlights becomes one
+ * `innerHTML` assignment, which the browser parses and lays out once; creating thousands of
+ * nodes one by one (or a framework's diffing) costs several times more. Every piece of text is
+ * escaped here, so the only markup is ours.
+ *
+ * Markup contract (selection.js and the tests rely on it):
+ * - `<p data-start data-end>` per paragraph, offsets in code points of the canonical text;
+ * - inside, unhighlighted text is a bare text node; highlighted text is
+ *   `<mark class="hl ..." data-s data-e data-ids="k1 k2">` holding exactly one text node;
+ * - nothing else is added to the text: label tags are CSS generated content (`::before`
+ *   with `attr(data-tag)`), so `textContent` of a paragraph is exactly its canonical text,
+ *   and screen readers (Chromium exposes generated content) hear the label before the span.
+ *
+ * Styling is by classes only (CSP: no style attributes): `k<n>` nesting depth, `u<lane>-<label>`
+ * underline colour per lane, `p<lane>` for an unsaved annotation's lane, `t-<label>` tint,
+ * `g-<label>` tag colour. /projects/<slug>/codebook.css defines the label classes.
+ *
+ * Pure module (no DOM): tested with node's test runner (tests/unit/js/render.test.mjs).
+ */
+
+/** Lanes drawn separately; deeper annotations share the last lane (their tags still show). */
+export const MAX_LANES = 4;
+
+const TEXT_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
+
+/** Escape text for element content and double-quoted attribute values. */
+export function escapeHtml(value) {
+  return String(value).replace(/[&<>"]/g, (ch) => TEXT_ESCAPES[ch]);
+}
+
+/**
+ * @typedef {object} RenderContext
+ * @property {import("./offsets.js").OffsetMap} map
+ * @property {Map<string, number>} lanes  annotation key -> lane
+ * @property {Map<string, string>} labelNames  label key -> display name
+ * @property {Set<string>} pending  keys of annotations with unsaved changes
+ * @property {string|null} current  key of the annotation open in the inspector
+ */
+
+function laneOf(ctx, span) {
+  return Math.min(ctx.lanes.get(span.key) ?? 0, MAX_LANES - 1);
+}
+
+function markHtml(segment, text, ctx) {
+  const spans = [...segment.spans].sort((a, b) => laneOf(ctx, a) - laneOf(ctx, b));
+  const classes = ["hl", `k${Math.min(spans.length, MAX_LANES)}`];
+  const names = [];
+  let current = false;
+  for (const span of spans) {
+    const lane = laneOf(ctx, span);
+    classes.push(`u${lane}-${span.label}`);
+    if (ctx.pending.has(span.key)) classes.push(`p${lane}`);
+    if (span.key === ctx.current) current = true;
+    names.push(ctx.labelNames.get(span.label) ?? span.label);
+  }
+  // Tint with the innermost (shortest, last started) annotation's colour.
+  classes.push(`t-${spans[spans.length - 1].label}`);
+  if (current) classes.push("cur");
+  let tag = "";
+  if (segment.starting.length) {
+    const starting = [...segment.starting].sort((a, b) => laneOf(ctx, a) - laneOf(ctx, b));
+    classes.push(`g-${starting[0].label}`);
+    const tagNames = starting.map((span) => ctx.labelNames.get(span.label) ?? span.label);
+    const unsaved = starting.some((span) => ctx.pending.has(span.key)) ? " (unsaved)" : "";
+    tag = ` data-tag="${escapeHtml(tagNames.join(" + ") + unsaved)}"`;
+  }
+  const ids = spans.map((span) => span.key).join(" ");
+  return (
+    `<mark class="${classes.join(" ")}" data-s="${segment.start}" data-e="${segment.end}" ` +
+    `data-ids="${escapeHtml(ids)}" title="${escapeHtml(names.join(", "))}"${tag}>` +
+    `${escapeHtml(text)}</mark>`
+  );
+}
+
+/**
+ * Inner HTML of one paragraph.
+ * @param {import("./segments.js").Segment[]} segments
+ * @param {RenderContext} ctx
+ */
+export function paragraphInnerHtml(segments, ctx) {
+  let html = "";
+  const { map } = ctx;
+  for (const segment of segments) {
+    const text = map.text.slice(map.toUtf16(segment.start), map.toUtf16(segment.end));
+    html += segment.spans.length ? markHtml(segment, text, ctx) : escapeHtml(text);
+  }
+  return html;
+}
+
+/** Opening tag of a paragraph element. */
+export function paragraphOpenTag(paragraph) {
+  return `<p data-start="${paragraph.start}" data-end="${paragraph.end}">`;
+}
+
+/**
+ * HTML of the whole text.
+ * @param {import("./segments.js").Paragraph[]} paragraphs
+ * @param {import("./segments.js").Segment[][]} segmentLists one list per paragraph
+ * @param {RenderContext} ctx
+ */
+export function textHtml(paragraphs, segmentLists, ctx) {
+  const parts = new Array(paragraphs.length);
+  for (let i = 0; i < paragraphs.length; i++) {
+    parts[i] = `${paragraphOpenTag(paragraphs[i])}${paragraphInnerHtml(segmentLists[i], ctx)}</p>`;
+  }
+  return parts.join("");
+}
