@@ -159,7 +159,9 @@ class AnswerCandidate:
         return len(self.proposers)
 
 
-def _latest_decisions(decisions: Iterable[DecisionRecord], kind: str) -> dict[tuple, DecisionRecord]:
+def _latest_decisions(
+    decisions: Iterable[DecisionRecord], kind: str
+) -> dict[tuple, DecisionRecord]:
     latest: dict[tuple, DecisionRecord] = {}
     for decision in decisions:
         if decision.kind == kind:

@@ -136,18 +136,83 @@ def import_articles_command(slug, files) -> None:
 
 @click.command("assign")
 @click.argument("slug")
-@click.option("--all", "assign_all", is_flag=True, help="Every article to every reviewer.")
+@click.option("--all", "assign_all", is_flag=True, help="Every article to every active reviewer.")
+@click.option(
+    "--per-article",
+    "k",
+    type=click.IntRange(min=1),
+    help="Give every article exactly K reviewers, balanced across the roster.",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**31 - 1),
+    default=None,
+    help="Seed for --per-article (same seed, same plan); random if omitted.",
+)
+@click.option("--due", default=None, metavar="YYYY-MM-DD", help="Due date of the new assignments.")
 @with_appcontext
 @fails_cleanly
-def assign_command(slug, assign_all) -> None:
-    """Assign articles to reviewers."""
-    from annotator.services.assignments import assign_all as assign_everything
+def assign_command(slug, assign_all, k, seed, due) -> None:
+    """Assign articles to reviewers: --all, or --per-article K [--seed N]."""
+    import secrets
+
+    from annotator.services import planning
     from annotator.services.projects import get_project
 
-    if not assign_all:
-        raise click.UsageError("Say what to assign: --all.")
-    created = assign_everything(get_project(slug))
-    click.echo(f"Created {created} assignment(s).")
+    if assign_all == (k is not None):
+        raise click.UsageError("Say what to assign: --all or --per-article K (one of them).")
+    if seed is not None and k is None:
+        raise click.UsageError("--seed goes with --per-article.")
+    project = get_project(slug)
+    due_at = planning.parse_due(due)
+    if assign_all:
+        created = planning.assign_everyone(project, due=due_at, actor=None)
+        click.echo(f"Created {created} assignment(s).")
+        return
+    seed = secrets.randbelow(1_000_000) if seed is None else seed
+    plan = planning.assign_balanced(project, k, seed, due=due_at, actor=None)
+    loads = plan.loads.values()
+    click.echo(
+        f"Created {len(plan.new)} assignment(s) with {k} reviewer(s) per article, "
+        f"seed {seed}; {min(loads, default=0)}-{max(loads, default=0)} per reviewer."
+    )
+    if plan.over_covered:
+        click.echo(f"{len(plan.over_covered)} article(s) already had more than {k}; left as is.")
+
+
+@click.command("add-reviewers")
+@click.argument("slug")
+@click.argument("roster", type=click.File("rb"))
+@with_appcontext
+@fails_cleanly
+def add_reviewers_command(slug, roster) -> None:
+    """Enrol reviewers from a CSV (username,name,email), all or nothing.
+
+    Prints a CSV of username,name,email,password to stdout; passwords appear only for new
+    accounts and are shown this once (redirect the output to a file you keep safe).
+    """
+    import csv
+    import sys
+
+    from annotator.services.projects import get_project
+    from annotator.services.roster import RosterImportFailed, import_roster
+
+    try:
+        enrolments = import_roster(get_project(slug), roster.read(), actor=None)
+    except RosterImportFailed as exc:
+        for problem in exc.problems:
+            click.echo(f"{roster.name}: {problem}", err=True)
+        raise click.ClickException(
+            f"Nothing was imported: {len(exc.problems)} problem(s) in {roster.name}."
+        ) from None
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(["username", "name", "email", "password", "outcome"])
+    for e in enrolments:
+        writer.writerow([e.username, e.name, e.email, e.password or "", e.outcome])
+    created = sum(1 for e in enrolments if e.outcome == "created")
+    click.echo(
+        f"Enrolled {len(enrolments)} reviewer(s) in {slug}, {created} new account(s).", err=True
+    )
 
 
 @click.command("demo")
@@ -179,6 +244,7 @@ COMMANDS = (
     add_member_command,
     import_articles_command,
     assign_command,
+    add_reviewers_command,
     demo_command,
 )
 

@@ -12,7 +12,8 @@ Agreement of a cell, among the ``reviewers`` taking part (see :func:`agreement_o
 
 - ``none``: nobody tagged it; ``single``: exactly one reviewer did;
 - ``full``: every reviewer tagged it, all with the same label(s);
-- ``partial``: at least two reviewers share a label here, but not everyone agrees;
+- ``majority``: not full, but more than half of the reviewers chose the same label here;
+- ``partial``: at least two reviewers share a label here, but no label has a majority;
 - ``split``: two or more reviewers tagged it, but no two chose the same label.
 
 Labels of different layers over the same text are not a disagreement in themselves (a quote
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 
 from annotator.text_segments import segments
 
-AGREEMENT_CLASSES = ("none", "single", "split", "partial", "full")
+AGREEMENT_CLASSES = ("none", "single", "split", "partial", "majority", "full")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,12 @@ class Cell:
 class LaidOutLine:
     line: Line
     cells: tuple[Cell, ...]
+
+    @property
+    def tagged(self) -> bool:
+        """Whether any span (a reviewer's or gold) touches this line; the page draws the
+        reviewer rows only under such lines, so untouched text reads as plain prose."""
+        return any(cell.refs for cell in self.cells)
 
 
 def wrap_lines(text: str, width: int = 90) -> list[Line]:
@@ -134,7 +141,10 @@ def agreement_of(labels_by_track: Mapping[int, Iterable[str]], reviewers: int) -
         return "single"
     if covering == reviewers and all(count == reviewers for count in counts.values()):
         return "full"
-    if max(counts.values()) >= 2:
+    top = max(counts.values())
+    if top * 2 > reviewers and top >= 2:
+        return "majority"
+    if top >= 2:
         return "partial"
     return "split"
 

@@ -33,6 +33,7 @@ __all__ = [
     "RosterProblem",
     "RosterRow",
     "parse_roster_csv",
+    "read_roster_csv",
     "row_problems",
 ]
 
@@ -78,11 +79,29 @@ def parse_roster_csv(data: bytes | str, *, max_rows: int = MAX_ROWS) -> list[Ros
     Names and e-mail addresses are stripped of surrounding blanks; an empty file, a file
     without a ``username`` column, or one with more than ``max_rows`` people is refused.
     """
-    text = _decode(data)
+    rows, problems = read_roster_csv(data, max_rows=max_rows)
+    if problems:
+        raise RosterFileError(problems)
+    return rows
+
+
+def read_roster_csv(
+    data: bytes | str, *, max_rows: int = MAX_ROWS
+) -> tuple[list[RosterRow], list[RosterProblem]]:
+    """The good rows and every problem, without raising.
+
+    Callers that check more (the database) run their checks on the good rows and report all
+    problems together. When the file as a whole is unusable (encoding, header), no rows come
+    back.
+    """
+    try:
+        text = _decode(data)
+    except RosterFileError as exc:
+        return [], exc.problems
     lines = text.splitlines()
     header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
     if header_index is None:
-        raise RosterFileError([RosterProblem(0, "file", "the file is empty")])
+        return [], [RosterProblem(0, "file", "the file is empty")]
     delimiter = _delimiter(lines[header_index])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     problems: list[RosterProblem] = []
@@ -103,7 +122,7 @@ def parse_roster_csv(data: bytes | str, *, max_rows: int = MAX_ROWS) -> list[Ros
         if columns is None:
             columns = _header(record, start, problems)
             if columns is None:
-                break
+                return [], problems
             continue
         row = _row(record, start, columns, problems)
         if row is None:
@@ -120,12 +139,10 @@ def parse_roster_csv(data: bytes | str, *, max_rows: int = MAX_ROWS) -> list[Ros
             problems.append(
                 RosterProblem(start, "file", f"more than {max_rows} people; split the roster")
             )
-            break
+            return [], problems
     if columns is not None and not rows and not problems:
         problems.append(RosterProblem(0, "file", "the header is there but nobody is listed"))
-    if problems:
-        raise RosterFileError(problems)
-    return rows
+    return rows, sorted(problems)
 
 
 def _decode(data: bytes | str) -> str:

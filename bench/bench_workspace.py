@@ -16,6 +16,7 @@ number of annotations), never because a target was missed.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -40,6 +41,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--page-runs", type=int, default=5)
     parser.add_argument("--page-timeout", type=float, default=30.0, help="seconds per load")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-api", action="store_true", help="only the page load")
     parser.add_argument("--fetches", type=int, default=50)
     parser.add_argument("--sequential", type=int, default=2_000)
     parser.add_argument("--session-requests", type=int, default=500, help="0 skips it")
@@ -71,8 +73,9 @@ def run(args: argparse.Namespace, directory: Path) -> tuple[list[Row], list[str]
         server.warm_up(base_url, instance.reviewer_token, instance.article_id)
         if not args.skip_browser:
             rows += page_rows(args, instance, base_url, notes)
-        rows += fetch_rows(args, instance, base_url)
-        rows += create_rows(args, instance, base_url)
+        if not args.skip_api:
+            rows += fetch_rows(args, instance, base_url)
+            rows += create_rows(args, instance, base_url)
     errors = [line for line in log.read_text().splitlines() if "Error" in line]
     if errors:
         notes.append(f"gunicorn logged {len(errors)} error line(s), first: {errors[0]}")
@@ -96,6 +99,8 @@ def page_rows(args, instance, base_url: str, notes: list[str]) -> list[Row]:
         return [Row("page ready (median of cold loads)", "< 500 ms", "not measured", False)]
     if loads.console_errors:
         notes.append(f"Console errors on the page: {loads.console_errors[:3]}")
+    if loads.failed_requests:
+        notes.append(f"Failed requests: {sorted(loads.failed_requests)}")
     measured = (
         f"{loads.cold_median:.0f} ms (min {min(loads.cold_ms):.0f}, "
         f"max {max(loads.cold_ms):.0f}; HTML done at "
@@ -157,8 +162,12 @@ def create_rows(args, instance, base_url: str) -> list[Row]:
         )
     )
     rows.append(
-        Row("create, sequential, token: p50 / p95", "p95 < 12 ms", f"{p50:.1f} / {p95:.1f} ms",
-            p95 < 12)
+        Row(
+            "create, sequential, token: p50 / p95",
+            "p95 < 12 ms",
+            f"{p50:.1f} / {p95:.1f} ms",
+            p95 < 12,
+        )
     )
     if args.session_requests:
         print(f"{args.session_requests} sequential creates (session + CSRF) ...", flush=True)
@@ -193,8 +202,12 @@ def create_rows(args, instance, base_url: str) -> list[Row]:
         )
     )
     rows.append(
-        Row(f"create, {args.clients} concurrent clients: p99", "< 100 ms", f"{p99:.1f} ms",
-            p99 < 100)
+        Row(
+            f"create, {args.clients} concurrent clients: p99",
+            "< 100 ms",
+            f"{p99:.1f} ms",
+            p99 < 100,
+        )
     )
     return rows
 
@@ -202,6 +215,13 @@ def create_rows(args, instance, base_url: str) -> list[Row]:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load_before = os.getloadavg()[0]
+    if load_before > 0.5:
+        print(
+            f"Note: the 1-minute load average is {load_before:.1f}; other work on this "
+            "machine will show in the figures.",
+            file=sys.stderr,
+        )
     with tempfile.TemporaryDirectory(prefix="annotator-bench-") as tmp:
         directory = Path(tmp) / "instance"
         rows, notes, server_description = run(args, directory)
@@ -213,6 +233,12 @@ def main(argv: list[str] | None = None) -> int:
         0,
         f"Article of {args.length:,} code points with {args.annotations:,} annotations by one "
         "reviewer; concurrent clients are separate reviewers (processes) on the same article.",
+    )
+    notes.insert(
+        1,
+        f"1-minute load average before the run {load_before:.2f}, after "
+        f"{os.getloadavg()[0]:.2f} (the benchmark itself adds about 1-2; more means other work "
+        "shared the CPU).",
     )
     text = report.markdown(rows, report.machine_lines(server_description), notes, when)
     print()

@@ -29,7 +29,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
-READY = "document.documentElement.dataset.workspaceReady === '1'"
+# A selector, not a JavaScript predicate: the page's CSP forbids eval, which Playwright's
+# wait_for_function needs for polling.
+READY = "html[data-workspace-ready='1']"
 
 # The number of annotations on screen. The workspace may publish it (data-highlight-count);
 # otherwise count distinct annotation ids on highlight elements.
@@ -66,6 +68,7 @@ class PageLoads:
     response_end_ms: list[float] = field(default_factory=list)
     highlights: int = 0
     console_errors: list[str] = field(default_factory=list)
+    failed_requests: set[str] = field(default_factory=set)
 
     @property
     def cold_median(self) -> float:
@@ -126,14 +129,16 @@ def _login(browser, base_url: str, username: str, password: str) -> dict:
 
 def _load(context, url, timeout_s, loads: PageLoads, into, *, close: bool = True) -> None:
     page = context.new_page()
-    page.on(
-        "console", lambda m: m.type == "error" and loads.console_errors.append(m.text)
-    )
+    page.on("console", lambda m: m.type == "error" and loads.console_errors.append(m.text))
     page.on("pageerror", lambda exc: loads.console_errors.append(str(exc)))
+    page.on(
+        "response",
+        lambda r: r.status >= 400 and loads.failed_requests.add(f"{r.status} {r.url}"),
+    )
     try:
         page.goto(url, wait_until="commit")
         try:
-            page.wait_for_function(READY, timeout=timeout_s * 1000, polling=50)
+            page.wait_for_selector(READY, state="attached", timeout=timeout_s * 1000)
         except PlaywrightError as exc:
             raise WorkspaceNotReady(
                 f"{url} did not set data-workspace-ready within {timeout_s:.0f} s. Is "

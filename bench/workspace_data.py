@@ -14,8 +14,8 @@ exactly the same words under a different label -- the worst case for highlight r
 from __future__ import annotations
 
 import random
-from bisect import bisect_right
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 

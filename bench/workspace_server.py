@@ -71,9 +71,9 @@ def _wait_until_up(base_url: str, process: subprocess.Popen, log: Path) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited early; see {log}:\n{log.read_text()[-2000:]}")
         try:
-            if requests.get(f"{base_url}/login", timeout=1).status_code == 200:
+            if requests.get(f"{base_url}/login", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             pass
         time.sleep(0.1)
     raise RuntimeError(f"gunicorn did not answer within 30 s; see {log}")

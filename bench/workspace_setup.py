@@ -12,9 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
-
 import workspace_data
+from sqlalchemy import insert, select
 
 PASSWORD = "bench-password-1"  # noqa: S105 - a throw-away account in a temp database
 REVIEWER = "rita"

@@ -8,10 +8,10 @@ spans of the study, never with a Python loop per character or per reviewer pair:
   the stretch between two consecutive span boundaries of the article and label);
 * alpha_U tables per (article, label) (see ``unitizing.unitizing_tables``);
 * one-to-one match counts ("true positives") between every two raters per label, summed over
-  articles, for exact and overlap matching. Overlap matching uses the overlap graph: an edge whose
-  two spans have no other partner of the other rater is a match by itself; the few
-  (article, label, rater pair) groups with a more tangled graph go through the greedy maximum
-  matching of ``spans.match_intervals``.
+  articles, for exact and overlap matching. Overlap matching works on the overlap graph of all
+  spans at once: an edge whose two spans have no other partner of the other rater is a match by
+  itself; the rest reproduces the greedy maximum matching of ``spans.match_intervals`` in a few
+  vectorised rounds (see ``_overlap_counts``), and the tests check it pair by pair.
 
 Rater index ``n_reviewers`` (one past the last reviewer) is the gold standard when present; it
 takes part in the match counts only.
@@ -177,13 +177,16 @@ def _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels) -> np.ndarray
 
     Vertices are (span, other rater) slots, so every rater pair of every (article, label) group
     is its own bipartite graph. ``spans.match_intervals`` is the greedy "visit spans by end, take
-    the partner that ends first"; ranking spans by (group, end, start, rater), it equals the
-    greedy that scans edges by (lower rank, higher rank) and keeps an edge when both ends are
-    free. That greedy is computed in rounds: every edge that comes first for both of its
-    endpoints is kept (it would be kept by the scan too), its endpoints leave, repeat.
+    the partner that ends first", maximum under any tie-break. Ranking spans by (group, end,
+    start, rater), that greedy is the scan of edges by (lower rank, higher rank) that keeps an
+    edge when both ends are free. The scan is computed in rounds: every edge that comes first
+    among the remaining edges of both its endpoints is kept (the scan keeps it too), its
+    endpoints leave, repeat; the rounds end after a handful of passes on real data.
     """
     tp = np.zeros(n_labels * n_all * n_all)
     n = len(g)
+    if n * n_all < np.iinfo(np.int32).max:  # halve the memory traffic of the big arrays
+        left, right, r = left.astype(np.int32), right.astype(np.int32), r.astype(np.int32)
     slot_left = left * n_all + r[right]
     slot_right = right * n_all + r[left]
     degree = np.bincount(np.concatenate((slot_left, slot_right)), minlength=n * n_all)
@@ -195,28 +198,22 @@ def _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels) -> np.ndarray
     rank = np.empty(n, dtype=np.int64)
     rank[np.lexsort((r, s, e, g))] = np.arange(n, dtype=np.int64)
     low = np.minimum(rank[left], rank[right])
-    high = np.maximum(rank[left], rank[right])
-    order = np.argsort(low * n + high, kind="stable")
-    left, right = left[order], right[order]
-    slot_left, slot_right = left * n_all + r[right], right * n_all + r[left]
-    used = np.zeros(n * n_all, dtype=bool)
-    used[slot_left] = True
-    used[slot_right] = True
-    vertex = np.cumsum(used) - 1
-    u, v = vertex[slot_left], vertex[slot_right]
-    n_vertices = int(vertex[-1]) + 1
-    free = np.ones(n_vertices, dtype=bool)
+    key = low * n + np.maximum(rank[left], rank[right])  # unique per edge, scan order
+    u, v = slot_left[~isolated], slot_right[~isolated]
+    lowest = degree  # reuse the slot-sized buffer: per slot, the smallest incident edge key
+    lowest.fill(np.iinfo(np.int64).max)
+    free = np.ones(n * n_all, dtype=bool)
     while len(u):
-        position = np.arange(len(u))
-        first = np.full(n_vertices, len(u))
-        np.minimum.at(first, u, position)
-        np.minimum.at(first, v, position)
-        kept = (first[u] == position) & (first[v] == position)
+        np.minimum.at(lowest, u, key)
+        np.minimum.at(lowest, v, key)
+        kept = (lowest[u] == key) & (lowest[v] == key)
         _count_pairs(tp, lab[left[kept]], r[left[kept]], r[right[kept]], n_all)
+        lowest[u] = np.iinfo(np.int64).max
+        lowest[v] = np.iinfo(np.int64).max
         free[u[kept]] = False
         free[v[kept]] = False
         alive = free[u] & free[v]
-        u, v, left, right = u[alive], v[alive], left[alive], right[alive]
+        u, v, key, left, right = u[alive], v[alive], key[alive], left[alive], right[alive]
     return tp.reshape(n_labels, n_all, n_all)
 
 

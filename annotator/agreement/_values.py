@@ -177,24 +177,33 @@ class ValueCounts:
 
 
 def _fast_numeric_counts(array: np.ndarray) -> ValueCounts | None:
-    """Counts straight from an integer-valued float matrix (no codes, no sort), else ``None``."""
+    """Counts straight from an integer-valued float matrix (no codes, no sort), else ``None``.
+
+    Written for memory traffic: one shifted float copy, one integer copy (int32 when it fits),
+    in-place updates, one ``bincount``. Missing entries land in a dropped column 0.
+    """
     values = array.astype(np.float64, copy=False)
     missing = np.isnan(values)
-    if missing.all():
+    empty_rows = missing.all(axis=1)
+    if empty_rows.all():
         return None
     low, high = float(np.nanmin(values)), float(np.nanmax(values))
     if high - low >= 4096:
         return None
-    shifted = np.where(missing, low - 1.0, values)
-    if not np.array_equal(np.floor(shifted), shifted):
-        return None
     width = int(high - low) + 2  # column 0 collects missing entries
     n_units = values.shape[1]
-    keys = (shifted - (low - 1.0)).astype(np.int64) + np.arange(n_units, dtype=np.int64) * width
+    shifted = values - (low - 1.0)
+    np.copyto(shifted, 0.0, where=missing)
+    small = n_units * width < np.iinfo(np.int32).max
+    keys = shifted.astype(np.int32 if small else np.int64)
+    if not np.array_equal(keys, shifted):
+        return None  # not integer-valued
+    del shifted
+    keys += np.arange(n_units, dtype=keys.dtype) * width
     counts = np.bincount(keys.ravel(), minlength=n_units * width).reshape(n_units, width)[:, 1:]
-    used = counts.sum(axis=0) > 0
+    used = counts.any(axis=0)
     domain = np.nonzero(used)[0].astype(np.float64) + low
-    n_raters = int(np.count_nonzero(~missing.all(axis=1)))
+    n_raters = int(values.shape[0] - np.count_nonzero(empty_rows))
     return ValueCounts(counts[:, used], domain.tolist(), domain, values.shape[0], n_raters)
 
 

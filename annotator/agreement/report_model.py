@@ -31,7 +31,8 @@ CSV_HEADER = (
 @dataclass(frozen=True)
 class QuestionSpec:
     """An article-level question: ``level`` is ``"nominal"`` or ``"ordinal"``; ``values`` lists
-    the admissible answers (required for ordinal questions, in scale order)."""
+    the admissible answers in scale order (needed for ordinal questions whose answers are not
+    numbers; recommended always, so that weighted kappa sees the whole scale)."""
 
     level: str = "nominal"
     values: tuple[Any, ...] | None = None
@@ -54,6 +55,15 @@ class SpanAgreement:
     A layer pools its labels: unitizing alpha treats them as categories (Krippendorff's
     multi-category alpha_U), the coding measures pool (character, label) units, span F1 pools
     match counts.
+
+    Attributes:
+        n_annotations: reviewer spans with these labels (gold excluded).
+        n_reviewers: reviewers with at least one such span; n_articles: articles with one.
+        unitizing_alpha / unitizing_alpha_ci: alpha_U pooled over articles, with its interval.
+        coding_alpha / coding_alpha_ci: nominal alpha on present/absent characters (``n_units``
+            counts characters of articles done by two or more reviewers).
+        fleiss_kappa: Fleiss' kappa on the same characters.
+        span_f1_exact / span_f1_overlap: mean over reviewer pairs of their pooled span F1.
     """
 
     kind: str

@@ -70,7 +70,8 @@ class AgreementResult(FloatLike):
         reason: why the coefficient is undefined, ``None`` when it is defined.
         measure: what was computed, e.g. ``"krippendorff_alpha/ordinal"``.
         n_units: units that entered the computation (for alpha and kappa: units with at least
-            two values; for weighted/segment data the summed unit weight, e.g. characters).
+            two values; for weighted/segment data the summed unit weight, e.g. characters; for
+            unitizing alpha: the annotated units).
         n_raters: raters (rows) that contributed at least one value.
         n_values: pairable values (Krippendorff's n..); summed weights for weighted data.
         observed: observed disagreement D_o (alpha) or observed agreement P_o (kappa).

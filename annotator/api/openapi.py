@@ -10,6 +10,7 @@ from flask import jsonify
 
 from annotator import __version__
 from annotator.api import api_bp
+from annotator.api.openapi_adjudication import ADJUDICATION_PATHS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -370,6 +371,7 @@ PATHS = {
         }
     },
 }
+PATHS.update(ADJUDICATION_PATHS)
 
 
 def openapi_document() -> dict:

@@ -5,10 +5,13 @@ All three stream (they take iterables and yield ``str`` chunks) and are spreadsh
 for, in that order; machine-oriented columns (``id``, ``version``, ``gold``, display
 names) follow at the end so a spreadsheet user sees the useful ones first.
 
-Speed: at a million rows per-row Python work dominates, so the per-article cells
-(project, article id, title, url) are computed once per run of rows of the same article,
-repeated short strings (reviewer, layer, label) are neutralised through a memo, and only
-the free-text cells (quote, note) are checked on every row.
+Speed: at a million rows per-row Python work dominates, so the annotation writer takes
+annotation rows (plain tuples, timestamps already text; records are converted), writes
+each line with one f-string instead of the ``csv`` module (about twice as fast, same
+bytes), computes the per-article cells (project, article id, title, url) once per run of
+rows of the same article, takes repeated short strings (reviewer, layer, label, names)
+neutralised and quoted from a memo, and checks only the free-text cells (quote, note) on
+every row.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from annotator.formats.csv_safe import (
     DANGEROUS_FIRST,
     CachedNeutraliser,
+    CsvCellCache,
     neutralise_cell,
+    quote_cell,
     stream_csv,
 )
-from annotator.formats.records import AnnotationRecord, AnswerRecord
+from annotator.formats.records import AnnotationRecord, AnnotationRow, AnswerRecord, annotation_row
 from annotator.formats.timestamps import format_datetime
 
 ANNOTATION_COLUMNS: tuple[str, ...] = (
@@ -41,47 +46,65 @@ GRADEBOOK_LEADING: tuple[str, ...] = ("reviewer", "name", "assigned", "submitted
 GRADEBOOK_TRAILING: tuple[str, ...] = ("precision", "recall", "f1")
 
 
-def _annotation_rows(records: Iterable[AnnotationRecord]) -> Iterator[tuple]:
-    safe = CachedNeutraliser()
+def _annotation_lines(rows: Iterable[AnnotationRow]) -> Iterator[str]:
+    """CSV lines (``\\r\\n``-terminated) of annotation rows, written without ``csv.writer``.
+
+    Equivalent to :func:`stream_csv` cell for cell (tested against the ``csv`` module),
+    but a single f-string per row: repeated cells come neutralised and quoted from a memo,
+    numbers and canonical timestamps never need quoting, and only the quote and the note
+    are checked on every row.
+    """
+    cell = CsvCellCache()
     dangerous = DANGEROUS_FIRST
-    last_key: tuple | None = None
-    article_cells: tuple = ()
-    for r in records:
-        key = (r.project, r.article_id, r.article_title, r.article_url)
-        if key != last_key:
-            last_key = key
-            article_cells = (
-                safe[r.project],
-                r.article_id,
-                safe[r.article_title],
-                safe[r.article_url] if r.article_url else "",
-            )
-        quote = r.quote
-        if quote and (quote[0] in dangerous or quote[0] == "'"):
-            quote = neutralise_cell(quote)
-        note = r.note
-        if note and (note[0] in dangerous or note[0] == "'"):
-            note = neutralise_cell(note)
-        created = format_datetime(r.created)
-        # most annotations are never edited: reuse the text instead of formatting twice
-        updated = created if r.updated == r.created else format_datetime(r.updated)
+    last_article: tuple = ()
+    article_cells = ""
+    for (
+        id_, project, article_id, title, url, reviewer, layer, label, start, end,
+        quote, _prefix, _suffix, note, created, updated, version, gold, label_name,
+        reviewer_name,
+    ) in rows:  # fmt: skip
+        if (
+            not last_article
+            or article_id != last_article[1]
+            or title != last_article[2]
+            or url != last_article[3]
+            or project != last_article[0]
+        ):
+            last_article = (project, article_id, title, url)
+            article_cells = f"{cell[project]},{article_id},{cell[title]},{cell[url or '']},"
+        if quote:
+            if quote[0] in dangerous or quote[0] == "'":
+                quote = neutralise_cell(quote)
+            if '"' in quote or "," in quote or "\n" in quote or "\r" in quote:
+                quote = quote_cell(quote)
+        if note:
+            if note[0] in dangerous or note[0] == "'":
+                note = neutralise_cell(note)
+            if '"' in note or "," in note or "\n" in note or "\r" in note:
+                note = quote_cell(note)
         yield (
-            *article_cells,
-            safe[r.reviewer],
-            safe[r.layer],
-            safe[r.label],
-            r.start,
-            r.end,
-            quote,
-            note,
-            created,
-            updated,
-            r.id,
-            r.version,
-            "true" if r.gold else "false",
-            safe[r.reviewer_name],
-            safe[r.label_name],
+            f"{article_cells}{cell[reviewer]},{cell[layer]},{cell[label]},{start},{end},"
+            f"{quote},{note},{created},{updated},{id_},{version},"
+            f"{'true' if gold else 'false'},{cell[reviewer_name]},{cell[label_name]}\r\n"
         )
+
+
+def annotation_rows_csv(
+    rows: Iterable[AnnotationRow], *, bom: bool = False, batch: int = 2000
+) -> Iterator[str]:
+    """Stream annotation rows (see :mod:`annotator.formats.records`) as CSV text chunks.
+
+    The fast path behind :func:`annotations_csv`; same output for the same annotations.
+    """
+    yield from stream_csv(ANNOTATION_COLUMNS, (), bom=bom)
+    lines: list[str] = []
+    for line in _annotation_lines(rows):
+        lines.append(line)
+        if len(lines) >= batch:
+            yield "".join(lines)
+            lines.clear()
+    if lines:
+        yield "".join(lines)
 
 
 def annotations_csv(records: Iterable[AnnotationRecord], *, bom: bool = False) -> Iterator[str]:
@@ -90,7 +113,7 @@ def annotations_csv(records: Iterable[AnnotationRecord], *, bom: bool = False) -
     Records should arrive grouped by article (any order within) for speed; any order is
     correct. ``bom`` adds a UTF-8 byte-order mark for Excel. Offsets are code points.
     """
-    return stream_csv(ANNOTATION_COLUMNS, _annotation_rows(records), bom=bom)
+    return annotation_rows_csv(map(annotation_row, records), bom=bom)
 
 
 def _answer_rows(records: Iterable[AnswerRecord]) -> Iterator[tuple]:

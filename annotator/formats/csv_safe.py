@@ -79,6 +79,36 @@ class CachedNeutraliser(dict):
         return safe
 
 
+def quote_cell(text: str) -> str:
+    """``text`` as one RFC 4180 cell, quoted (and ``"`` doubled) when it must be.
+
+    The rule of the ``csv`` module's ``QUOTE_MINIMAL`` with ``,`` as delimiter and
+    ``\\r\\n`` lines: a cell is quoted when it contains ``"``, ``,``, CR or LF.
+    """
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
+    return text
+
+
+class CsvCellCache(dict):
+    """``cache[text]`` is ``quote_cell(neutralise_cell(text))``, memoised (like
+    :class:`CachedNeutraliser`) for the short values that repeat on every row."""
+
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int = 10_000) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, text: str) -> str:
+        cell = quote_cell(neutralise_cell(text))
+        if len(self) < self.limit:
+            self[text] = cell
+        return cell
+
+
 class _Parts(list):
     """A file-like sink for ``csv.writer``: each written row is appended to the list."""
 

@@ -8,7 +8,8 @@ line-splitting reader can cut a record), timestamps in the canonical form of
 :mod:`annotator.formats.timestamps`. Because every field is written and read back
 exactly, ``write -> read -> write`` is byte-identical.
 
-Speed: the lines are assembled from pieces rather than through ``json.dumps`` of a dict;
+Speed: the lines are assembled from pieces rather than through ``json.dumps`` of a dict
+(annotations from annotation rows, see :mod:`annotator.formats.records`);
 strings go through the standard library's C string encoder
 (``json.encoder.encode_basestring``) and the per-article fields of an annotation are
 encoded once per run of annotations on the same article.
@@ -29,7 +30,13 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _enc
 
 from annotator.formats.errors import FormatError
-from annotator.formats.records import AnnotationRecord, AnswerRecord, ArticleRecord
+from annotator.formats.records import (
+    AnnotationRecord,
+    AnnotationRow,
+    AnswerRecord,
+    ArticleRecord,
+    annotation_row,
+)
 from annotator.formats.timestamps import format_datetime, parse_datetime
 
 
@@ -55,27 +62,29 @@ def _article_line(a: ArticleRecord) -> str:
     )
 
 
-def _annotation_lines(records: Iterable[AnnotationRecord]) -> Iterator[str]:
+def _annotation_lines(rows: Iterable[AnnotationRow]) -> Iterator[str]:
     last_key: tuple | None = None
     article_part = ""
-    for r in records:
-        key = (r.project, r.article_id, r.article_title, r.article_url)
+    for (
+        id_, project, article_id, title, url, reviewer, layer, label, start, end,
+        quote, prefix, suffix, note, created, updated, version, gold, label_name,
+        reviewer_name,
+    ) in rows:  # fmt: skip
+        key = (project, article_id, title, url)
         if key != last_key:
             last_key = key
             article_part = (
-                f'"project":{_enc(r.project)},"article_id":{r.article_id},'
-                f'"article_title":{_enc(r.article_title)},"article_url":{_opt(r.article_url)},'
+                f'"project":{_enc(project)},"article_id":{article_id},'
+                f'"article_title":{_enc(title)},"article_url":{_opt(url)},'
             )
-        created = format_datetime(r.created)
-        updated = created if r.updated == r.created else format_datetime(r.updated)
         yield (
-            f'{{"type":"annotation","id":{r.id},{article_part}'
-            f'"reviewer":{_enc(r.reviewer)},"layer":{_enc(r.layer)},"label":{_enc(r.label)},'
-            f'"start":{r.start},"end":{r.end},"quote":{_enc(r.quote)},'
-            f'"prefix":{_enc(r.prefix)},"suffix":{_enc(r.suffix)},"note":{_enc(r.note)},'
+            f'{{"type":"annotation","id":{id_},{article_part}'
+            f'"reviewer":{_enc(reviewer)},"layer":{_enc(layer)},"label":{_enc(label)},'
+            f'"start":{start},"end":{end},"quote":{_enc(quote)},'
+            f'"prefix":{_enc(prefix)},"suffix":{_enc(suffix)},"note":{_enc(note)},'
             f'"created":"{created}","updated":"{updated}",'
-            f'"version":{r.version},"gold":{"true" if r.gold else "false"},'
-            f'"label_name":{_enc(r.label_name)},"reviewer_name":{_enc(r.reviewer_name)}}}\n'
+            f'"version":{version},"gold":{"true" if gold else "false"},'
+            f'"label_name":{_enc(label_name)},"reviewer_name":{_enc(reviewer_name)}}}\n'
         )
 
 
@@ -124,8 +133,18 @@ def annotations_jsonl(
 
     Each chunk is a whole number of ``\\n``-terminated lines.
     """
+    return annotation_rows_jsonl(map(annotation_row, annotations), answers, articles=articles)
+
+
+def annotation_rows_jsonl(
+    rows: Iterable[AnnotationRow],
+    answers: Iterable[AnswerRecord] = (),
+    *,
+    articles: Iterable[ArticleRecord] = (),
+) -> Iterator[str]:
+    """:func:`annotations_jsonl` for annotation rows (:mod:`annotator.formats.records`)."""
     yield from _batched(map(_article_line, articles))
-    yield from _batched(_annotation_lines(annotations))
+    yield from _batched(_annotation_lines(rows))
     yield from _batched(map(_answer_line, answers))
 
 

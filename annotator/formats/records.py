@@ -14,14 +14,23 @@ Conventions shared by every format:
 * offsets are Unicode code points of the article's canonical text, half-open
   ``[start, end)`` (the W3C TextPositionSelector and brat standoff count the same way);
 * datetimes are timezone-aware and UTC (see :mod:`annotator.formats.timestamps`).
+
+Rows: the annotation writers also take *annotation rows*, plain tuples of the
+:class:`AnnotationRecord` fields in declaration order (:data:`ANNOTATION_FIELDS`) whose
+``created``/``updated`` are already canonical timestamp text. A record is one object per
+annotation with a timestamp to format twice; at a million annotations building the
+frozen records alone costs seconds, so the service layer streams rows straight from the
+database and the record-taking writers are thin wrappers that convert with
+:func:`annotation_row`. Both paths share one implementation per format.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from annotator.formats.errors import FormatError
+from annotator.formats.timestamps import format_datetime, parse_datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +72,33 @@ class AnnotationRecord:
     gold: bool = False
     label_name: str = ""
     reviewer_name: str = ""
+
+
+#: The fields of :class:`AnnotationRecord` in order: the columns of an annotation row.
+ANNOTATION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AnnotationRecord))
+
+#: An annotation row (see the module docstring): ``AnnotationRecord`` fields in order,
+#: ``created`` and ``updated`` as canonical timestamp text.
+AnnotationRow = tuple
+
+
+def annotation_row(r: AnnotationRecord) -> AnnotationRow:
+    """The row form of a record (timestamps formatted once, ``updated`` reusing ``created``)."""
+    created = format_datetime(r.created)
+    updated = created if r.updated == r.created else format_datetime(r.updated)
+    return (
+        r.id, r.project, r.article_id, r.article_title, r.article_url, r.reviewer, r.layer,
+        r.label, r.start, r.end, r.quote, r.prefix, r.suffix, r.note, created, updated,
+        r.version, r.gold, r.label_name, r.reviewer_name,
+    )  # fmt: skip
+
+
+def record_from_row(row: AnnotationRow) -> AnnotationRecord:
+    """The record form of a row (timestamps parsed back); inverse of :func:`annotation_row`."""
+    values = list(row)
+    values[14] = parse_datetime(values[14])
+    values[15] = parse_datetime(values[15])
+    return AnnotationRecord(*values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,8 +45,10 @@ Decisions:
   knowing the count in advance. :func:`w3c_page` writes a single linked page for an
   HTTP API that pages through a collection.
 
-Speed: items are assembled from string pieces; IRIs, creators and label bodies are cached
-per distinct value, strings go through the C JSON string encoder.
+Speed: items are assembled from string pieces of annotation rows (plain tuples with the
+timestamps already text, see :mod:`annotator.formats.records`; records are converted);
+IRIs, creators and label bodies are cached per distinct value, strings go through the C
+JSON string encoder.
 """
 
 from __future__ import annotations
@@ -56,8 +58,7 @@ from itertools import chain
 from json.encoder import encode_basestring as _enc
 from urllib.parse import quote
 
-from annotator.formats.records import AnnotationRecord
-from annotator.formats.timestamps import format_datetime
+from annotator.formats.records import AnnotationRecord, AnnotationRow, annotation_row
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 GOLD_TAG = "gold"
@@ -116,15 +117,15 @@ class _ItemEncoder:
                 self._creators[key] = text
         return text
 
-    def _label_bodies(self, r: AnnotationRecord) -> str:
-        key = (r.project, r.layer, r.label, r.label_name)
+    def _label_bodies(self, project: str, layer: str, label: str, label_name: str) -> str:
+        key = (project, layer, label, label_name)
         text = self._labels.get(key)
         if text is None:
-            named = f',"label":{_enc(r.label_name)}' if r.label_name else ""
+            named = f',"label":{_enc(label_name)}' if label_name else ""
             text = (
-                f'{{"type":"TextualBody","purpose":"classifying","value":{_enc(r.label)}{named}}},'
+                f'{{"type":"TextualBody","purpose":"classifying","value":{_enc(label)}{named}}},'
                 f'{{"type":"SpecificResource","purpose":"classifying",'
-                f'"source":{_enc(self.iris.label(r.project, r.layer, r.label))}}}'
+                f'"source":{_enc(self.iris.label(project, layer, label))}}}'
             )
             if len(self._labels) < 100_000:
                 self._labels[key] = text
@@ -138,26 +139,44 @@ class _ItemEncoder:
                 self._sources[article_id] = text
         return text
 
-    def item(self, r: AnnotationRecord) -> str:
-        note = (
-            f',{{"type":"TextualBody","purpose":"commenting","value":{_enc(r.note)},'
-            f'"format":"text/plain"}}'
-            if r.note
-            else ""
-        )
-        prefix = f',"prefix":{_enc(r.prefix)}' if r.prefix else ""
-        suffix = f',"suffix":{_enc(r.suffix)}' if r.suffix else ""
-        created = format_datetime(r.created)
-        modified = created if r.updated == r.created else format_datetime(r.updated)
-        return (
-            f'{self._annotation_prefix}{r.id}","type":"Annotation","motivation":"classifying",'
-            f'"created":"{created}","modified":"{modified}",'
-            f'"creator":{self._creator(r.reviewer, r.reviewer_name)},'
-            f'"body":[{self._label_bodies(r)}{note}{_GOLD_BODY if r.gold else ""}],'
-            f'"target":{{"source":{self._source(r.article_id)},"selector":['
-            f'{{"type":"TextQuoteSelector","exact":{_enc(r.quote)}{prefix}{suffix}}},'
-            f'{{"type":"TextPositionSelector","start":{r.start},"end":{r.end}}}]}}}}'
-        )
+    def items(self, rows: Iterable[AnnotationRow]) -> Iterator[str]:
+        """One compact JSON annotation object per annotation row."""
+        prefix_text = self._annotation_prefix
+        creators, labels, sources = self._creators, self._labels, self._sources
+        for (
+            id_, project, article_id, _title, _url, reviewer, layer, label, start, end,
+            exact, prefix, suffix, note, created, updated, _version, gold, label_name,
+            reviewer_name,
+        ) in rows:  # fmt: skip
+            creator = creators.get((reviewer, reviewer_name)) or self._creator(
+                reviewer, reviewer_name
+            )
+            bodies = labels.get((project, layer, label, label_name)) or self._label_bodies(
+                project, layer, label, label_name
+            )
+            source = sources.get(article_id) or self._source(article_id)
+            if note:
+                bodies += (
+                    f',{{"type":"TextualBody","purpose":"commenting","value":{_enc(note)},'
+                    f'"format":"text/plain"}}'
+                )
+            if gold:
+                bodies += _GOLD_BODY
+            context = ""
+            if prefix:
+                context = f',"prefix":{_enc(prefix)}'
+            if suffix:
+                context += f',"suffix":{_enc(suffix)}'
+            yield (
+                f'{prefix_text}{id_}","type":"Annotation","motivation":"classifying",'
+                f'"created":"{created}","modified":"{updated}","creator":{creator},'
+                f'"body":[{bodies}],"target":{{"source":{source},"selector":['
+                f'{{"type":"TextQuoteSelector","exact":{_enc(exact)}{context}}},'
+                f'{{"type":"TextPositionSelector","start":{start},"end":{end}}}]}}}}'
+            )
+
+    def item(self, record: AnnotationRecord) -> str:
+        return next(self.items((annotation_row(record),)))
 
 
 def w3c_annotation(record: AnnotationRecord, *, base_url: str) -> str:
@@ -166,15 +185,14 @@ def w3c_annotation(record: AnnotationRecord, *, base_url: str) -> str:
 
 
 def _stream_items(
-    encoder: _ItemEncoder, records: Iterator[AnnotationRecord], counter: list[int]
+    encoder: _ItemEncoder, rows: Iterable[AnnotationRow], counter: list[int]
 ) -> Iterator[str]:
     """Yield ``,\\n``-separated item text in batches; ``counter[0]`` ends as the count."""
     batch: list[str] = []
     separator = ""
     count = 0
-    item = encoder.item
-    for record in records:
-        batch.append(item(record))
+    for item in encoder.items(rows):
+        batch.append(item)
         if len(batch) >= 500:
             count += len(batch)
             yield separator + ",\n".join(batch)
@@ -199,7 +217,23 @@ def w3c_collection(
     ``<collection_id>#page1``. An empty input gives a collection with ``"total":0`` and no
     pages, as the model allows. Items are separated by newlines for readability.
     """
-    records = iter(annotations)
+    return w3c_collection_rows(
+        map(annotation_row, annotations),
+        base_url=base_url,
+        collection_id=collection_id,
+        label=label,
+    )
+
+
+def w3c_collection_rows(
+    rows: Iterable[AnnotationRow],
+    *,
+    base_url: str,
+    collection_id: str,
+    label: str | None = None,
+) -> Iterator[str]:
+    """:func:`w3c_collection` for annotation rows (:mod:`annotator.formats.records`)."""
+    records = iter(rows)
     first = next(records, None)
     named = f',"label":{_enc(label)}' if label is not None else ""
     head = f'{{{_CONTEXT_MEMBER}"id":{_enc(collection_id)},"type":"AnnotationCollection"{named}'
@@ -242,5 +276,5 @@ def w3c_page(
         f'"partOf":{{"id":{_enc(collection_id)},"total":{total}}}{links},'
         f'"startIndex":{start_index},"items":[\n'
     )
-    yield from _stream_items(_ItemEncoder(base_url), iter(annotations), [0])
+    yield from _stream_items(_ItemEncoder(base_url), map(annotation_row, annotations), [0])
     yield "\n]}\n"

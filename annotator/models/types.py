@@ -34,3 +34,21 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+    def result_processor(self, dialect, coltype):
+        """On SQLite, parse the stored ISO text straight into an aware datetime.
+
+        Same result as :meth:`process_result_value`, at a fraction of the cost: listing an
+        article's annotations reads thousands of timestamps, and ``datetime.replace(tzinfo=)``
+        alone takes several times longer than parsing the text with the offset appended.
+        SQLite keeps what SQLAlchemy wrote, ``YYYY-MM-DD HH:MM:SS.ffffff`` (naive UTC).
+        """
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        def process(value: str | None) -> datetime | None:
+            if value is None:
+                return None
+            return datetime.fromisoformat(value + "+00:00")
+
+        return process

@@ -110,7 +110,9 @@ def _records(decisions: list[dict]) -> list[DecisionRecord]:
     return records
 
 
-def build_state(context: ArticleContext, threshold: Threshold, work: ArticleWork) -> AdjudicationState:
+def build_state(
+    context: ArticleContext, threshold: Threshold, work: ArticleWork
+) -> AdjudicationState:
     """Candidates and statuses from already loaded work (used by reads and by bulk accept)."""
     decisions = load_decisions(context.article_id)
     records = _records(decisions)

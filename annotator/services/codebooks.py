@@ -4,6 +4,7 @@ and presented back as the JSON the API and the workspace read."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from annotator.codebook import CodebookSpec, load_codebook
 from annotator.extensions import db
@@ -121,11 +122,16 @@ def codebook_dict(codebook_id: int) -> dict:
 
 
 def label_by_key(codebook_id: int, key: object) -> Label:
-    """The active label with this key, or a 422 naming the ``label`` field."""
+    """The active label with this key, or a 422 naming the ``label`` field.
+
+    Its layer is loaded in the same query: callers present the label with its layer's key.
+    """
     if not isinstance(key, str) or not key:
         raise ValidationFailed("label must be a label key (a string).", field="label")
     label = db.session.execute(
-        select(Label).where(Label.codebook_id == codebook_id, Label.key == key)
+        select(Label)
+        .options(joinedload(Label.layer))
+        .where(Label.codebook_id == codebook_id, Label.key == key)
     ).scalar_one_or_none()
     if label is None:
         raise ValidationFailed(f"{key!r} is not a label of this project's codebook.", field="label")

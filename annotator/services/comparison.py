@@ -78,14 +78,15 @@ def label_index(codebook: dict) -> dict[str, dict]:
     }
 
 
-def _check_filter(codebook: dict, labels: dict, layer: str | None, label: str | None) -> None:
+def _check_filter(codebook: dict, labels: dict, layer: str | None, label: str | None) -> str | None:
+    """Refuse unknown keys (422); return the layer to use (a label implies its layer)."""
     if layer is not None and layer not in {item["key"] for item in codebook["layers"]}:
         raise ValidationFailed(f"{layer!r} is not a layer of this codebook.", field="layer")
     if label is not None:
         if label not in labels:
             raise ValidationFailed(f"{label!r} is not a label of this codebook.", field="label")
-        if layer is not None and labels[label]["layer"] != layer:
-            raise ValidationFailed(f"{label!r} is not in the layer {layer!r}.", field="label")
+        return labels[label]["layer"]
+    return layer
 
 
 def comparison(
@@ -98,7 +99,8 @@ def comparison(
     width: int = LINE_WIDTH,
 ) -> Comparison:
     """Everything the comparison page shows. Instructors and researchers only (403 for
-    reviewers, 404 for outsiders); ``layer``/``label`` filter the spans (unknown keys: 422)."""
+    reviewers, 404 for outsiders); ``layer``/``label`` filter the spans (unknown keys: 422; a
+    label overrides a layer it is not in)."""
     context = load_article_context(user, article_id)
     require(
         can_view_agreement(context.actor),
@@ -106,7 +108,7 @@ def comparison(
     )
     codebook = codebook_dict(context.codebook_id)
     labels = label_index(codebook)
-    _check_filter(codebook, labels, layer, label)
+    layer = _check_filter(codebook, labels, layer, label)
     work = load_article_work(context)
 
     def shown(annotation: dict) -> bool:
@@ -133,7 +135,10 @@ def comparison(
     article = db.session.get(Article, article_id)
     lines = lay_out(
         article.text,
-        [TrackSpan(track_of[a["author"]], a["label"], a["start"], a["end"], a["id"]) for a in spans],
+        [
+            TrackSpan(track_of[a["author"]], a["label"], a["start"], a["end"], a["id"])
+            for a in spans
+        ],
         reviewers=len(participants),
         gold=[TrackSpan(-1, a["label"], a["start"], a["end"], a["id"]) for a in gold],
         width=width,

@@ -26,7 +26,12 @@ from annotator.extensions import db
 from annotator.models import Annotation, Answer, Assignment, User
 from annotator.permissions import can_view_gold, can_view_work_of
 from annotator.services.access import ArticleContext
-from annotator.services.records import annotation_dict, annotation_select, answer_dict, answer_select
+from annotator.services.records import (
+    annotation_dict,
+    annotation_select,
+    answer_dict,
+    answer_select,
+)
 
 
 @dataclass(frozen=True)
@@ -133,8 +138,7 @@ def _people(article_id: int) -> dict[str, Reviewer]:
         .where(Assignment.article_id == article_id)
     ).all()
     authors = db.session.execute(
-        select(User.id, User.username, User.name)
-        .where(
+        select(User.id, User.username, User.name).where(
             User.id.in_(
                 select(Annotation.author_id).where(
                     Annotation.article_id == article_id, Annotation.is_gold.is_(False)

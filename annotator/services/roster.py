@@ -35,13 +35,7 @@ from werkzeug.security import generate_password_hash
 from annotator.extensions import db
 from annotator.models import Assignment, AssignmentStatus, Membership, Project, User
 from annotator.permissions import Actor, Role, can_manage_account, can_manage_project
-from annotator.roster_csv import (
-    RosterFileError,
-    RosterProblem,
-    RosterRow,
-    parse_roster_csv,
-    row_problems,
-)
+from annotator.roster_csv import RosterProblem, RosterRow, read_roster_csv, row_problems
 from annotator.services import accounts, history
 from annotator.services.access import require
 from annotator.services.errors import NotFound, ValidationFailed
@@ -149,18 +143,21 @@ def import_roster(project: Project, data: bytes, *, actor: Actor | None) -> list
     """Enrol everyone in a roster CSV, all or nothing (:class:`RosterImportFailed` otherwise)."""
     if actor is not None:
         require(can_manage_project(actor), "Only instructors can enrol reviewers.")
-    try:
-        rows = parse_roster_csv(data)
-    except RosterFileError as exc:
-        raise RosterImportFailed(exc.problems) from None
-    return _enrol(project, rows, actor)
+    rows, problems = read_roster_csv(data)
+    return _enrol(project, rows, actor, problems)
 
 
-def _enrol(project: Project, rows: list[RosterRow], actor: Actor | None) -> list[Enrolment]:
+def _enrol(
+    project: Project,
+    rows: list[RosterRow],
+    actor: Actor | None,
+    problems: list[RosterProblem] | None = None,
+) -> list[Enrolment]:
+    """Check every row against the database, then write all of them or none."""
     if actor is not None:
         require(can_manage_project(actor), "Only instructors can enrol reviewers.")
     existing = _existing_accounts(project, [row.username for row in rows])
-    problems: list[RosterProblem] = []
+    problems = list(problems or [])
     plans: list[tuple[RosterRow, User | None, str]] = []
     for row in rows:
         outcome = _check_row(row, existing, problems)

@@ -10,6 +10,12 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(projects.bp)
     app.register_blueprint(articles.bp)
     app.register_blueprint(account.bp)
+    from annotator.web import classes
+
+    app.register_blueprint(classes.bp)
+    from annotator.web import review
+
+    app.register_blueprint(review.bp)
     app.jinja_env.globals["role_names"] = {
         "instructor": "Instructor",
         "reviewer": "Reviewer",

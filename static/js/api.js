@@ -59,17 +59,28 @@ export class Api {
     const headers = { Accept: "application/json" };
     if (method !== "GET") headers["X-CSRFToken"] = this.csrfToken;
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    let response;
-    try {
-      response = await fetch(this.base + path, {
+    return Api.read(
+      fetch(this.base + path, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         credentials: "same-origin",
         cache: "no-store",
         signal: AbortSignal.timeout(TIMEOUT_MS),
-      });
-    } catch (cause) {
+      }),
+    );
+  }
+
+  /**
+   * The JSON of a response (a fetch() promise), or an ApiError. Also used for the requests
+   * boot.js starts before this module has loaded.
+   * @param {Promise<Response>} pending
+   */
+  static async read(pending) {
+    let response;
+    try {
+      response = await pending;
+    } catch {
       throw new ApiError("The server could not be reached.", { network: true });
     }
     let payload = null;
@@ -98,6 +109,7 @@ export class Api {
   get(path) {
     return this.request("GET", path);
   }
+
 
   post(path, body) {
     return this.request("POST", path, body);

@@ -116,13 +116,17 @@ export class Outbox {
     return this.ops[0] ?? null;
   }
 
-  /** Queue a change, merging it into an earlier one where that is safe. Returns the op. */
+  /**
+   * Queue a change, merging it into an earlier one where that is safe.
+   * @returns {{op: object, merged: boolean}} merged: it was folded into a queued op (so the
+   *   server's version will not move one more time for it)
+   */
   enqueue(change) {
     const op = { id: uniqueKey("op"), at: this.now(), ...change };
     const merged = this.#merge(op);
     if (!merged) this.ops.push(op);
     this.save();
-    return merged ?? op;
+    return { op: merged ?? op, merged: Boolean(merged) };
   }
 
   #lastFor(key) {

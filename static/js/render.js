@@ -14,7 +14,7 @@
  *   with `attr(data-tag)`), so `textContent` of a paragraph is exactly its canonical text,
  *   and screen readers (Chromium exposes generated content) hear the label before the span.
  *
- * Styling is by classes only (CSP: no style attributes): `k<n>` nesting depth, `u<lane>-<label>`
+ * Styling is by classes only (CSP: no style attributes): `u<lane>-<label>`
  * underline colour per lane, `p<lane>` for an unsaved annotation's lane, `t-<label>` tint,
  * `g-<label>` tag colour. /projects/<slug>/codebook.css defines the label classes.
  *
@@ -38,40 +38,57 @@ export function escapeHtml(value) {
  * @property {Map<string, string>} labelNames  label key -> display name
  * @property {Set<string>} pending  keys of annotations with unsaved changes
  * @property {string|null} current  key of the annotation open in the inspector
+ * @property {Map<string, object>} [cache]  filled by the renderer; drop it when lanes, pending
+ *   keys or label names change
  */
 
-function laneOf(ctx, span) {
-  return Math.min(ctx.lanes.get(span.key) ?? 0, MAX_LANES - 1);
+/** Per-annotation pieces of markup, computed once per render and reused by every segment. */
+function infoOf(ctx, span) {
+  ctx.cache ??= new Map();
+  let info = ctx.cache.get(span.key);
+  if (!info) {
+    const lane = Math.min(ctx.lanes.get(span.key) ?? 0, MAX_LANES - 1);
+    const pending = ctx.pending.has(span.key);
+    info = {
+      lane,
+      classes: ` u${lane}-${span.label}${pending ? ` p${lane}` : ""}`,
+      name: ctx.labelNames.get(span.label) ?? span.label,
+      pending,
+    };
+    ctx.cache.set(span.key, info);
+  }
+  return info;
+}
+
+function byLane(ctx) {
+  return (a, b) => infoOf(ctx, a).lane - infoOf(ctx, b).lane;
 }
 
 function markHtml(segment, text, ctx) {
-  const spans = [...segment.spans].sort((a, b) => laneOf(ctx, a) - laneOf(ctx, b));
-  const classes = ["hl", `k${Math.min(spans.length, MAX_LANES)}`];
-  const names = [];
+  const spans = segment.spans.length > 1 ? [...segment.spans].sort(byLane(ctx)) : segment.spans;
+  let classes = "hl";
+  let ids = "";
   let current = false;
   for (const span of spans) {
-    const lane = laneOf(ctx, span);
-    classes.push(`u${lane}-${span.label}`);
-    if (ctx.pending.has(span.key)) classes.push(`p${lane}`);
+    classes += infoOf(ctx, span).classes;
+    ids += ids ? ` ${span.key}` : span.key;
     if (span.key === ctx.current) current = true;
-    names.push(ctx.labelNames.get(span.label) ?? span.label);
   }
-  // Tint with the innermost (shortest, last started) annotation's colour.
-  classes.push(`t-${spans[spans.length - 1].label}`);
-  if (current) classes.push("cur");
+  // Tint with the colour of the annotation in the highest lane (usually the innermost).
+  classes += ` t-${spans[spans.length - 1].label}`;
+  if (current) classes += " cur";
   let tag = "";
   if (segment.starting.length) {
-    const starting = [...segment.starting].sort((a, b) => laneOf(ctx, a) - laneOf(ctx, b));
-    classes.push(`g-${starting[0].label}`);
-    const tagNames = starting.map((span) => ctx.labelNames.get(span.label) ?? span.label);
-    const unsaved = starting.some((span) => ctx.pending.has(span.key)) ? " (unsaved)" : "";
-    tag = ` data-tag="${escapeHtml(tagNames.join(" + ") + unsaved)}"`;
+    const starting =
+      segment.starting.length > 1 ? [...segment.starting].sort(byLane(ctx)) : segment.starting;
+    classes += ` g-${starting[0].label}`;
+    const names = starting.map((span) => infoOf(ctx, span).name).join(" + ");
+    const unsaved = starting.some((span) => infoOf(ctx, span).pending) ? " (unsaved)" : "";
+    tag = ` data-tag="${escapeHtml(names + unsaved)}"`;
   }
-  const ids = spans.map((span) => span.key).join(" ");
   return (
-    `<mark class="${classes.join(" ")}" data-s="${segment.start}" data-e="${segment.end}" ` +
-    `data-ids="${escapeHtml(ids)}" title="${escapeHtml(names.join(", "))}"${tag}>` +
-    `${escapeHtml(text)}</mark>`
+    `<mark class="${classes}" data-s="${segment.start}" data-e="${segment.end}" ` +
+    `data-ids="${escapeHtml(ids)}"${tag}>${escapeHtml(text)}</mark>`
   );
 }
 

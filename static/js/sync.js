@@ -51,12 +51,12 @@ export class Sync {
     else this.flush();
   }
 
-  /** Queue a change and start sending. Returns the queued op. */
+  /** Queue a change and start sending. Returns what Outbox.enqueue returns. */
   enqueue(change) {
-    const op = this.outbox.enqueue(change);
+    const queued = this.outbox.enqueue(change);
     this.#report();
     if (!this.timer) this.flush();
-    return op;
+    return queued;
   }
 
   retryNow() {

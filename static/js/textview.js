@@ -35,6 +35,7 @@ export class TextView {
     this.current = null;
   }
 
+  /** A fresh render context (its per-annotation cache lives for one render or update). */
   #context() {
     return {
       map: this.map,
@@ -52,7 +53,10 @@ export class TextView {
   render(annotations) {
     this.lanes = assignLanes(annotations);
     const segments = segmentize(this.paragraphs, annotations);
-    this.root.innerHTML = textHtml(this.paragraphs, segments, this.#context());
+    performance.mark("t-segments");
+    const html = textHtml(this.paragraphs, segments, this.#context());
+    performance.mark("t-html");
+    this.root.innerHTML = html;
   }
 
   /**

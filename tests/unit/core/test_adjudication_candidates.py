@@ -66,8 +66,8 @@ def test_threshold_required_votes(rule, reviewers, required):
 
 
 @pytest.mark.parametrize(
-    ("text", "rule"), [(None, "all"), ("", "all"), ("ALL", "all"), ("majority", "majority"),
-                       ("2", 2), (3, 3)]
+    ("text", "rule"),
+    [(None, "all"), ("", "all"), ("ALL", "all"), ("majority", "majority"), ("2", 2), (3, 3)],
 )
 def test_parse_threshold(text, rule):
     assert parse_threshold(text).rule == rule

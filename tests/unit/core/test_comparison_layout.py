@@ -52,11 +52,15 @@ def test_wrap_refuses_silly_width():
         ({0: ["a"]}, 1, "single"),
         ({0: ["a"], 1: ["a"], 2: ["a"]}, 3, "full"),
         ({0: ["a", "q"], 1: ["a", "q"]}, 2, "full"),
-        ({0: ["a"], 1: ["a"]}, 3, "partial"),
-        ({0: ["a", "q"], 1: ["a"]}, 2, "partial"),
+        ({0: ["a"], 1: ["a"]}, 3, "majority"),
+        ({0: ["a"], 1: ["a"]}, 4, "partial"),
+        ({0: ["a"], 1: ["a"], 2: ["a"]}, 4, "majority"),
+        ({0: ["a", "q"], 1: ["a"]}, 2, "majority"),
+        ({0: ["a"], 1: ["b"]}, 3, "split"),
         ({0: ["a"], 1: ["b"]}, 2, "split"),
         ({0: ["a"], 1: ["b"], 2: ["c"]}, 3, "split"),
-        ({0: ["a"], 1: ["a"], 2: ["b"]}, 3, "partial"),
+        ({0: ["a"], 1: ["a"], 2: ["b"]}, 3, "majority"),
+        ({0: ["a"], 1: ["a"], 2: ["b"], 3: ["b"]}, 5, "partial"),
         ({0: []}, 2, "none"),
     ],
 )
@@ -99,12 +103,12 @@ def test_a_reviewer_with_two_labels_on_one_cell_counts_once():
     spans = [TrackSpan(0, "x", 0, 3, 1), TrackSpan(0, "y", 0, 3, 2), TrackSpan(1, "x", 0, 3, 3)]
     cell = lay_out("abc", spans, reviewers=2)[0].cells[0]
     assert cell.marks == ((0, ("x", "y")), (1, ("x",)))
-    assert cell.agreement == "partial"
+    assert cell.agreement == "majority"
 
 
 @pytest.mark.parametrize(
-    ("index", "name"), [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"),
-                        (702, "AAA")]
+    ("index", "name"),
+    [(0, "A"), (1, "B"), (25, "Z"), (26, "AA"), (27, "AB"), (701, "ZZ"), (702, "AAA")],
 )
 def test_letter_names(index, name):
     assert letter_name(index) == name

@@ -1,0 +1,149 @@
+"""Gold answers to an article's questions: accept a value, or reject one.
+
+There is one gold answer per (article, question), whoever adjudicates; accepting another
+value changes it (the history keeps the old one), rejecting the current value clears it
+(``value = null``, like a reviewer clearing their answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+
+from annotator.extensions import db
+from annotator.models import Answer, Question, User, utcnow
+from annotator.services import history
+from annotator.services.access import ArticleContext
+from annotator.services.adjudication_log import (
+    check_fields,
+    log_decision,
+    parse_decision,
+    parse_reason,
+)
+from annotator.services.adjudication_state import adjudicator_context, decision_dict
+from annotator.services.codebooks import question_by_key
+from annotator.services.errors import ValidationFailed
+from annotator.services.reviewer_work import load_article_work
+
+ANSWER_FIELDS = frozenset({"question", "value", "decision", "reason"})
+
+
+def _answer_snapshot(answer: Answer, question_key: str) -> dict:
+    return {
+        "id": answer.id,
+        "article_id": answer.article_id,
+        "author_id": answer.author_id,
+        "question": question_key,
+        "value": answer.value,
+        "version": answer.version,
+        "gold": answer.is_gold,
+    }
+
+
+def set_gold_answer(
+    user: User, context: ArticleContext, question: Question, value: str | None
+) -> None:
+    """Create, change or clear (``None``) the gold answer; history for every change."""
+    answer = (
+        db.session.execute(
+            select(Answer)
+            .where(
+                Answer.article_id == context.article_id,
+                Answer.question_id == question.id,
+                Answer.is_gold.is_(True),
+            )
+            .order_by(Answer.id)
+        )
+        .scalars()
+        .first()
+    )
+    now = utcnow()
+    if answer is None:
+        if value is None:
+            return
+        answer = Answer(
+            article_id=context.article_id,
+            author_id=user.id,
+            question_id=question.id,
+            value=value,
+            is_gold=True,
+            created=now,
+            updated=now,
+        )
+        db.session.add(answer)
+        db.session.flush()
+        action, before = "create", None
+    else:
+        if answer.value == value:
+            return
+        before = _answer_snapshot(answer, question.key)
+        answer.value = value
+        answer.version += 1
+        answer.updated = now
+        action = "update"
+    history.record(
+        entity="answer",
+        entity_id=answer.id,
+        action=action,
+        actor_id=user.id,
+        project_id=context.project_id,
+        article_id=context.article_id,
+        before=before,
+        after=_answer_snapshot(answer, question.key),
+    )
+
+
+def _gold_value(article_id: int, question_id: int) -> str | None:
+    return (
+        db.session.execute(
+            select(Answer.value)
+            .where(
+                Answer.article_id == article_id,
+                Answer.question_id == question_id,
+                Answer.is_gold.is_(True),
+            )
+            .order_by(Answer.id)
+        )
+        .scalars()
+        .first()
+    )
+
+
+def decide_answer(user: User, article_id: int, payload: Mapping) -> dict:
+    """Accept or reject a value: ``{"question", "value", "decision", "reason"?}``."""
+    payload = check_fields(payload, ANSWER_FIELDS)
+    context = adjudicator_context(user, article_id)
+    decision = parse_decision(payload.get("decision"))
+    reason = parse_reason(payload.get("reason"))
+    key = payload.get("question")
+    if not isinstance(key, str) or not key:
+        raise ValidationFailed("question must be a question key.", field="question")
+    question = question_by_key(context.codebook_id, key)
+    value = payload.get("value")
+    allowed = [answer["key"] for answer in question.answers]
+    if value not in allowed:
+        raise ValidationFailed(
+            f"{value!r} is not an answer to {key!r}; use one of {', '.join(allowed)}.",
+            field="value",
+        )
+    if decision == "accept" and question.retired:
+        raise ValidationFailed(f"The question {key!r} is retired.", field="question")
+    work = load_article_work(context)
+    proposers = sorted(
+        {a["author"] for a in work.answers if a["question"] == key and a["value"] == value}
+    )
+    candidate = {
+        "question": key,
+        "value": value,
+        "votes": len(proposers),
+        "reviewers": len(work.participants),
+        "proposers": proposers,
+    }
+    if decision == "accept":
+        set_gold_answer(user, context, question, value)
+    elif _gold_value(article_id, question.id) == value:
+        set_gold_answer(user, context, question, None)
+    row = log_decision(user, context, "answer", candidate, decision, reason)
+    db.session.commit()
+    return decision_dict(row, user.username)
