@@ -20,15 +20,17 @@ import os
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import workspace_api as api
 import workspace_data
 import workspace_report as report
-import workspace_server as server
+import workspace_server as serving
 from workspace_browser import WorkspaceNotReady, measure_page
 from workspace_report import Row
+from workspace_server import Server
 from workspace_setup import create_instance
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -47,8 +49,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--session-requests", type=int, default=500, help="0 skips it")
     parser.add_argument("--clients", type=int, default=8, choices=range(1, 9))
     parser.add_argument("--per-client", type=int, default=250)
-    parser.add_argument("--workers", type=int, default=server.DEFAULT_WORKERS)
-    parser.add_argument("--threads", type=int, default=server.DEFAULT_THREADS)
+    parser.add_argument("--workers", type=int, default=serving.DEFAULT_WORKERS)
+    parser.add_argument("--threads", type=int, default=serving.DEFAULT_THREADS)
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance")
     parser.add_argument(
         "--update-readme", action="store_true", help="also rewrite bench/README-workspace.md"
@@ -67,26 +69,36 @@ def run(args: argparse.Namespace, directory: Path) -> tuple[list[Row], list[str]
         else f"gunicorn -w {args.workers} (sync)"
     )
     log = directory / "gunicorn.log"
-    with server.gunicorn(
+    with serving.gunicorn(
         instance.environment(), workers=args.workers, threads=args.threads, log=log
-    ) as base_url:
-        server.warm_up(base_url, instance.reviewer_token, instance.article_id)
+    ) as server:
+        serving.warm_up(server.base_url, instance.reviewer_token, instance.article_id)
         if not args.skip_browser:
-            rows += page_rows(args, instance, base_url, notes)
+            rows += page_rows(args, instance, server, notes)
         if not args.skip_api:
-            rows += fetch_rows(args, instance, base_url)
-            rows += create_rows(args, instance, base_url)
+            rows += fetch_rows(args, instance, server)
+            rows += create_rows(args, instance, server)
     errors = [line for line in log.read_text().splitlines() if "Error" in line]
     if errors:
         notes.append(f"gunicorn logged {len(errors)} error line(s), first: {errors[0]}")
     return rows, notes, description
 
 
-def page_rows(args, instance, base_url: str, notes: list[str]) -> list[Row]:
+def measured(server: Server, action: Callable[[], api.Timing]) -> tuple[api.Timing, str]:
+    """Run ``action`` and describe the server CPU it cost per request ("" if unknown)."""
+    before = server.cpu_seconds()
+    timing = action()
+    after = server.cpu_seconds()
+    if before is None or after is None:
+        return timing, ""
+    return timing, f"; server CPU {(after - before) / timing.count * 1000:.1f} ms/request"
+
+
+def page_rows(args, instance, server: Server, notes: list[str]) -> list[Row]:
     print("Page load in headless Chromium ...", flush=True)
     try:
         loads = measure_page(
-            base_url,
+            server.base_url,
             instance.article_id,
             instance.reviewer,
             instance.password,
@@ -101,7 +113,7 @@ def page_rows(args, instance, base_url: str, notes: list[str]) -> list[Row]:
         notes.append(f"Console errors on the page: {loads.console_errors[:3]}")
     if loads.failed_requests:
         notes.append(f"Failed requests: {sorted(loads.failed_requests)}")
-    measured = (
+    cold = (
         f"{loads.cold_median:.0f} ms (min {min(loads.cold_ms):.0f}, "
         f"max {max(loads.cold_ms):.0f}; HTML done at "
         f"{statistics.median(loads.response_end_ms):.0f} ms)"
@@ -110,7 +122,7 @@ def page_rows(args, instance, base_url: str, notes: list[str]) -> list[Row]:
         Row(
             f"page ready, median of {len(loads.cold_ms)} cold loads",
             "< 500 ms",
-            measured,
+            cold,
             loads.cold_median < 500,
         ),
         Row(
@@ -128,36 +140,45 @@ def page_rows(args, instance, base_url: str, notes: list[str]) -> list[Row]:
     ]
 
 
-def fetch_rows(args, instance, base_url: str) -> list[Row]:
+def fetch_rows(args, instance, server: Server) -> list[Row]:
     print(f"GET all {instance.annotations} annotations x {args.fetches} ...", flush=True)
-    with api.token_session(instance.reviewer_token) as session:
-        timing, size = api.fetch_many(
-            session, base_url, instance.article_id, args.fetches, instance.annotations
-        )
+    sizes = []
+
+    def fetch() -> api.Timing:
+        with api.token_session(instance.reviewer_token) as session:
+            timing, size = api.fetch_many(
+                session, server.base_url, instance.article_id, args.fetches, instance.annotations
+            )
+        sizes.append(size)
+        return timing
+
+    timing, cpu = measured(server, fetch)
     p50, p95 = timing.percentile(50), timing.percentile(95)
     return [
         Row(
-            f"GET {instance.annotations} annotations ({size / 1e6:.1f} MB JSON), p50 / p95",
+            f"GET {instance.annotations} annotations ({sizes[0] / 1e6:.1f} MB JSON), p50 / p95",
             "< 50 ms",
-            f"{p50:.1f} / {p95:.1f} ms",
+            f"{p50:.1f} / {p95:.1f} ms{cpu}",
             p50 < 50,
         )
     ]
 
 
-def create_rows(args, instance, base_url: str) -> list[Row]:
+def create_rows(args, instance, server: Server) -> list[Row]:
     rows = []
-    text, article_id = instance.text, instance.article_id
+    text, article_id, base_url = instance.text, instance.article_id, server.base_url
     print(f"{args.sequential} sequential creates (API token) ...", flush=True)
     payloads = workspace_data.new_span_payloads(text, args.sequential, seed=1)
     with api.token_session(instance.reviewer_token) as session:
-        timing = api.create_many(session, base_url, article_id, payloads)
+        timing, cpu = measured(
+            server, lambda: api.create_many(session, base_url, article_id, payloads)
+        )
     p50, p95 = timing.percentile(50), timing.percentile(95)
     rows.append(
         Row(
             f"create, sequential, token ({timing.count} requests): throughput",
             ">= 130 /s",
-            f"{timing.throughput:.0f} /s",
+            f"{timing.throughput:.0f} /s{cpu}",
             timing.throughput >= 130,
         )
     )
@@ -173,13 +194,15 @@ def create_rows(args, instance, base_url: str) -> list[Row]:
         print(f"{args.session_requests} sequential creates (session + CSRF) ...", flush=True)
         payloads = workspace_data.new_span_payloads(text, args.session_requests, seed=2)
         with api.browser_session(base_url, instance.reviewer, instance.password) as session:
-            timing = api.create_many(session, base_url, article_id, payloads)
+            timing, cpu = measured(
+                server, lambda: api.create_many(session, base_url, article_id, payloads)
+            )
         rows.append(
             Row(
                 f"create, sequential, session + CSRF ({timing.count}): throughput, p50 / p95",
                 "",
                 f"{timing.throughput:.0f} /s, {timing.percentile(50):.1f} / "
-                f"{timing.percentile(95):.1f} ms",
+                f"{timing.percentile(95):.1f} ms{cpu}",
                 None,
             )
         )
@@ -188,8 +211,9 @@ def create_rows(args, instance, base_url: str) -> list[Row]:
         workspace_data.new_span_payloads(text, args.per_client, seed=100 + n)
         for n in range(args.clients)
     ]
-    timing = api.create_concurrently(
-        base_url, instance.client_tokens[: args.clients], article_id, per_client
+    tokens = instance.client_tokens[: args.clients]
+    timing, cpu = measured(
+        server, lambda: api.create_concurrently(base_url, tokens, article_id, per_client)
     )
     p99 = timing.percentile(99)
     rows.append(
@@ -197,7 +221,7 @@ def create_rows(args, instance, base_url: str) -> list[Row]:
             f"create, {args.clients} concurrent clients ({timing.count}): throughput",
             "",
             f"{timing.throughput:.0f} /s (p50 {timing.percentile(50):.1f} ms, "
-            f"p95 {timing.percentile(95):.1f} ms)",
+            f"p95 {timing.percentile(95):.1f} ms{cpu})",
             None,
         )
     )

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -40,9 +41,33 @@ def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
     return command
 
 
+@dataclass(frozen=True)
+class Server:
+    base_url: str
+    pid: int
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time (user + system) used so far by gunicorn's workers; ``None`` off Linux.
+
+        Unlike wall-clock latency this does not grow when other programs share the machine,
+        so "server CPU per request" compares runs on a busy machine too.
+        """
+        tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        try:
+            children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+            total = 0
+            for pid in children:
+                # Fields after the command (which may contain spaces): utime is the 12th.
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            return None
+        return total / tick
+
+
 @contextmanager
 def gunicorn(environment: dict[str, str], *, workers: int, threads: int, log: Path):
-    """Serve the app on a free local port; yields the base URL and stops the server after."""
+    """Serve the app on a free local port; yields a :class:`Server` and stops it after."""
     port = free_port()
     env = {**os.environ, **environment}
     with log.open("w") as log_file:
@@ -55,7 +80,7 @@ def gunicorn(environment: dict[str, str], *, workers: int, threads: int, log: Pa
         base_url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(base_url, process, log)
-            yield base_url
+            yield Server(base_url, process.pid)
         finally:
             process.terminate()
             try:

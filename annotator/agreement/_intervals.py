@@ -33,21 +33,32 @@ def merge_runs(
     (adjacent units are distinct units). Returns ``(group, start, end)`` of the merged runs,
     sorted by (group, start).
     """
+    _, run_group, run_start, run_end = run_ids(group, start, end, touching=touching)
+    return run_group, run_start, run_end
+
+
+def run_ids(
+    group: np.ndarray, start: np.ndarray, end: np.ndarray, *, touching: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Like :func:`merge_runs`, but also says which run every input interval joined.
+
+    Returns ``(run_of_input, run_group, run_start, run_end)``; ``run_of_input`` is in input order.
+    """
     if len(group) == 0:
-        return group.copy(), start.copy(), end.copy()
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty, empty
     order = sort_by_group_start(group, start, end)
     g, s, e = group[order], start[order], end[order]
     big = int(max(e.max(), s.max())) + 2
     running = np.maximum.accumulate(g.astype(np.int64) * big + e)
     key_start = g.astype(np.int64) * big + s
     new_run = np.ones(len(g), dtype=bool)
-    if touching:
-        new_run[1:] = key_start[1:] > running[:-1]
-    else:
-        new_run[1:] = key_start[1:] >= running[:-1]
+    new_run[1:] = key_start[1:] > running[:-1] if touching else key_start[1:] >= running[:-1]
     new_run[1:] |= g[1:] != g[:-1]
     firsts = np.flatnonzero(new_run)
-    return g[firsts], s[firsts], np.maximum.reduceat(e, firsts)
+    run_of_input = np.empty(len(g), dtype=np.int64)
+    run_of_input[order] = np.cumsum(new_run) - 1
+    return run_of_input, g[firsts], s[firsts], np.maximum.reduceat(e, firsts)
 
 
 def overlap_pairs(

@@ -23,8 +23,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from annotator.agreement._intervals import merge_runs, overlap_pairs, sort_by_group_start
-from annotator.agreement.unitizing import UnitizingTables, tables_from_sorted, unitizing_tables
+from annotator.agreement._intervals import (
+    merge_runs,
+    overlap_pairs,
+    run_ids,
+    sort_by_group_start,
+)
+from annotator.agreement.unitizing import UnitizingTables, tables_from_units
 
 
 @dataclass(frozen=True)
@@ -82,25 +87,31 @@ def span_stats(
 
 def _unitizing(table, reviewer, g, s, e, r, left, right, lengths, m_article, n_reviewers,
                n_labels) -> UnitizingTables:
-    """alpha_U tables; reuses the span order and overlap pairs unless units must be merged."""
-    settings = {
-        "section_begin": np.zeros(len(lengths), dtype=np.int64), "section_length": lengths,
-        "section_raters": m_article, "n_categories": n_labels,
-        "n_rater_ids": max(n_reviewers, 1),
-    }
-    group = table.article[reviewer] * n_labels + table.label[reviewer]
-    merged, _, _ = merge_runs(group * max(n_reviewers, 1) + table.rater[reviewer],
-                              table.start[reviewer], table.end[reviewer], touching=False)
-    if len(merged) != int(reviewer.sum()):  # some reviewer overlaps their own units: merge
-        return unitizing_tables(
-            table.article[reviewer], table.rater[reviewer], table.label[reviewer],
-            table.start[reviewer], table.end[reviewer], **settings,
-        )
+    """alpha_U tables from the raw spans' overlap pairs (no second pair search).
+
+    A reviewer's overlapping units of one label are merged into runs; two runs overlap exactly
+    when some of their members do, so the run pairs are the raw pairs mapped to runs, with the
+    duplicates that merged runs produce removed.
+    """
+    n_rater_ids = max(n_reviewers, 1)
     keep = r < n_reviewers
     position = np.cumsum(keep) - 1
     both = keep[left] & keep[right]
-    return tables_from_sorted(g[keep], r[keep], s[keep], e[keep], position[left[both]],
-                              position[right[both]], **settings)
+    run, run_key, run_start, run_end = run_ids(
+        g[keep] * n_rater_ids + r[keep], s[keep], e[keep], touching=False)
+    a, b = run[position[left[both]]], run[position[right[both]]]
+    size = np.bincount(run, minlength=len(run_key))
+    shared = (size[a] > 1) | (size[b] > 1)
+    if shared.any():
+        low, high = np.minimum(a[shared], b[shared]), np.maximum(a[shared], b[shared])
+        unique = np.unique(low * len(run_key) + high)
+        a = np.concatenate((a[~shared], unique // len(run_key)))
+        b = np.concatenate((b[~shared], unique % len(run_key)))
+    return tables_from_units(
+        run_key // n_rater_ids, run_key % n_rater_ids, run_start, run_end, a, b,
+        section_begin=np.zeros(len(lengths), dtype=np.int64), section_length=lengths,
+        section_raters=m_article, n_categories=n_labels, n_rater_ids=n_rater_ids,
+    )
 
 
 def _coding_sums(article, rater, label, start, end, lengths, m_article, n_reviewers, n_labels):
@@ -176,12 +187,15 @@ def _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels) -> np.ndarray
     """Maximum one-to-one overlap matching counts per label and rater pair.
 
     Vertices are (span, other rater) slots, so every rater pair of every (article, label) group
-    is its own bipartite graph. ``spans.match_intervals`` is the greedy "visit spans by end, take
-    the partner that ends first", maximum under any tie-break. Ranking spans by (group, end,
-    start, rater), that greedy is the scan of edges by (lower rank, higher rank) that keeps an
-    edge when both ends are free. The scan is computed in rounds: every edge that comes first
-    among the remaining edges of both its endpoints is kept (the scan keeps it too), its
-    endpoints leave, repeat; the rounds end after a handful of passes on real data.
+    is its own bipartite graph. Rank spans by (group, rater, end, start) and scan the edges of a
+    graph by (lower rank, higher rank), keeping an edge when both ends are free: that is the
+    one-sided greedy "visit the first rater's spans by end, give each the free overlapping span
+    of the other rater that ends first", which is maximum by the exchange argument of
+    ``spans`` (if an optimum pairs the first visited span x with y' and x's choice y with z,
+    then z overlaps y' because z.start < y.end <= y'.end and y'.start < x.end <= z.end). The
+    scan is computed in rounds: every edge that comes first among the remaining edges of both
+    its endpoints is kept (the scan keeps it too), its endpoints leave, repeat; real data need a
+    handful of rounds.
     """
     tp = np.zeros(n_labels * n_all * n_all)
     n = len(g)
@@ -196,7 +210,7 @@ def _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels) -> np.ndarray
     if len(left) == 0:
         return tp.reshape(n_labels, n_all, n_all)
     rank = np.empty(n, dtype=np.int64)
-    rank[np.lexsort((r, s, e, g))] = np.arange(n, dtype=np.int64)
+    rank[sort_by_group_start(g * n_all + r, e, s)] = np.arange(n, dtype=np.int64)
     low = np.minimum(rank[left], rank[right])
     key = low * n + np.maximum(rank[left], rank[right])  # unique per edge, scan order
     u, v = slot_left[~isolated], slot_right[~isolated]
@@ -218,7 +232,7 @@ def _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels) -> np.ndarray
 
 
 def _count_pairs(tp: np.ndarray, label, rater_a, rater_b, n_all: int) -> None:
-    """Add one match for (label, a, b) and (label, b, a) per element."""
-    size = len(tp)
-    tp += np.bincount((label * n_all + rater_a) * n_all + rater_b, minlength=size)
-    tp += np.bincount((label * n_all + rater_b) * n_all + rater_a, minlength=size)
+    """Add one match for (label, a, b) and for (label, b, a) per element."""
+    counts = np.bincount((label * n_all + rater_a) * n_all + rater_b, minlength=len(tp))
+    counts = counts.reshape(-1, n_all, n_all)
+    tp += (counts + counts.transpose(0, 2, 1)).ravel()

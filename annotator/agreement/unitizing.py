@@ -85,13 +85,13 @@ def unitizing_tables(
     order = sort_by_group_start(g, s, e)
     g, r, s, e = g[order], r[order], s[order], e[order]
     left, right = overlap_pairs(g, s, e)
-    return tables_from_sorted(
+    return tables_from_units(
         g, r, s, e, left, right, section_begin=section_begin, section_length=section_length,
         section_raters=section_raters, n_categories=n_categories, n_rater_ids=n_rater_ids,
     )
 
 
-def tables_from_sorted(
+def tables_from_units(
     g: np.ndarray,
     r: np.ndarray,
     s: np.ndarray,
@@ -105,8 +105,8 @@ def tables_from_sorted(
     n_categories: int,
     n_rater_ids: int,
 ) -> UnitizingTables:
-    """:class:`UnitizingTables` from units already merged per (group, rater) and sorted by
-    (group, start), with their overlapping pairs ``(left, right)`` from ``overlap_pairs``.
+    """:class:`UnitizingTables` from units already merged per (group, rater), in any order,
+    and every unordered pair ``(left, right)`` of overlapping units listed once.
 
     ``g`` is ``section * n_categories + category``.
     """

@@ -8,7 +8,8 @@ Classes per label key ``K`` (keys are slugs, see ``codebook_checks.KEY_PATTERN``
 valid in class names after a prefix):
 
 - ``sw-K``: a colour swatch; ``c-K``: a chip (label name on the label colour);
-- ``t-K``: the faint tint of a highlight; ``g-K``: its label tag (``::before``);
+- ``t-K``: the faint tint of a highlight; ``g-K``: its label tag (``::before``; the selector
+  is as specific as workspace.css's default tag rule and comes later, so it wins);
 - ``u<lane>-K``: the underline colour of an annotation drawn in stacking lane ``lane``
   (``static/js/render.js`` draws ``MAX_LANES`` lanes; keep the two numbers equal).
 
@@ -46,7 +47,7 @@ def label_rules(key: str, color: str) -> str:
         f".sw-{key}{{background-color:{color}}}"
         f".c-{key}{{background-color:{color};color:{ink}}}"
         f".hl.t-{key}{{--tint:{color}{TINT_ALPHA}}}"
-        f".hl.g-{key}::before{{background-color:{color};color:{ink}}}"
+        f"mark.hl.g-{key}::before{{background-color:{color};color:{ink}}}"
         f"{lanes}\n"
     )
 

@@ -36,28 +36,28 @@ export class StatusPanel {
     this.workspace.dataset.saveState = status.state;
     this.workspace.dataset.pending = String(status.pending);
     clearInterval(this.countdown);
-    const draw = () => {
-      let text;
-      let retry = false;
-      if (status.state === "saved") text = "All changes saved.";
-      else if (status.state === "saving") text = `Saving ${status.pending} change(s)…`;
-      else {
-        const seconds = status.retryAt ? Math.max(0, Math.ceil((status.retryAt - Date.now()) / 1000)) : 0;
-        text =
-          `${status.pending} change(s) not saved yet. ${status.message}` +
-          (seconds ? ` Next try in ${seconds} s.` : "");
-        retry = true;
-      }
-      let html = `<span class="save-text">${escapeHtml(text)}</span>`;
-      if (status.state === "signed-out") {
-        html += ` <a href="/login" target="_blank" rel="noopener">Sign in (new tab)</a>`;
-      }
-      if (retry) html += ` <button type="button" class="link-button" data-action="retry">Retry now</button>`;
-      this.saveStatus.innerHTML = html;
-      this.saveStatus.className = `save-status state-${status.state}`;
-    };
-    draw();
-    if (status.retryAt) this.countdown = setInterval(draw, 1000);
+    let text;
+    const trouble = status.state !== "saved" && status.state !== "saving";
+    if (status.state === "saved") text = "All changes saved.";
+    else if (status.state === "saving") text = `Saving ${status.pending} change(s)…`;
+    else text = `${status.pending} change(s) not saved yet. ${status.message}`;
+    let html = `<span class="save-text">${escapeHtml(text)}</span> <span class="countdown"></span>`;
+    if (status.state === "signed-out") {
+      html += ` <a href="/login" target="_blank" rel="noopener">Sign in (new tab)</a>`;
+    }
+    if (trouble) html += ` <button type="button" class="link-button" data-action="retry">Retry now</button>`;
+    this.saveStatus.innerHTML = html;
+    this.saveStatus.className = `save-status state-${status.state}`;
+    if (trouble && status.retryAt) {
+      // Only the countdown changes each second: the button stays the same element.
+      const countdown = this.saveStatus.querySelector(".countdown");
+      const tick = () => {
+        const seconds = Math.max(0, Math.ceil((status.retryAt - Date.now()) / 1000));
+        countdown.textContent = seconds ? `Next try in ${seconds} s.` : "";
+      };
+      tick();
+      this.countdown = setInterval(tick, 1000);
+    }
   }
 
   /** A problem the user must see (conflict, refusal); stays until dismissed. */
