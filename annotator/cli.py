@@ -237,6 +237,82 @@ def demo_command(password) -> None:
         click.echo(f"  {username:<11} {role:<11} password: {secret}")
 
 
+EXPORT_FORMATS = ("csv", "answers-csv", "results-csv", "jsonl", "w3c", "brat", "backup")
+IMPORT_FORMATS = ("csv", "answers-csv", "jsonl", "w3c", "brat", "backup")
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write ('-' for standard output).")  # fmt: skip
+@click.option("--bom", is_flag=True, help="Start CSV files with a UTF-8 byte-order mark (Excel).")
+@click.option("--gold", is_flag=True, help="Include the gold (adjudicated) set, flagged as gold.")
+@click.option("--match", type=click.Choice(["overlap", "exact"]), default="overlap",
+              show_default=True, help="Span matching for the gradebook's scores.")  # fmt: skip
+@click.option("--base-url", help="Base of the W3C IRIs (default: PUBLIC_BASE_URL).")
+@with_appcontext
+@fails_cleanly
+def export_command(slug, fmt, output, bom, gold, match, base_url) -> None:
+    """Export a project's work, streamed (memory stays flat on large projects)."""
+    import sys
+
+    from annotator.services.exports import export_project, write_export
+    from annotator.services.projects import get_project
+
+    export = export_project(
+        get_project(slug), fmt, bom=bom, gold=gold, base_url=base_url, match=match
+    )
+    if str(output) == "-":
+        write_export(export, sys.stdout.buffer)
+        return
+    partial = output.with_name(output.name + ".partial")
+    try:
+        with partial.open("wb") as handle:
+            size = write_export(export, handle)
+        partial.replace(output)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"{output}: {exc.strerror}") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    click.echo(f"Wrote {output} ({size:,} bytes).", err=True)
+
+
+@click.command("import")
+@click.argument("slug")
+@click.option("--format", "fmt", required=True, type=click.Choice(IMPORT_FORMATS))
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--create-reviewers/--no-create-reviewers", default=None,
+              help="Create accounts (and enrol them as reviewers) for unknown reviewers. "
+                   "Default: on for CSV, off for the other formats.")  # fmt: skip
+@click.option("--base-url", help="Base URL of the instance that wrote a W3C file "
+                                 "(default: this instance's).")  # fmt: skip
+@with_appcontext
+@fails_cleanly
+def import_command(slug, fmt, file, create_reviewers, base_url) -> None:
+    """Import annotations and answers into a project: all or nothing."""
+    from annotator.services.projects import get_project
+
+    if fmt == "backup":
+        from annotator.services import backup  # restores a new project under its own slug
+
+        with file.open("rb") as handle:
+            project = backup.restore_backup(handle, filename=file.name)
+        click.echo(f"Restored project {project.slug} from {file.name}.")
+        if project.slug != slug:
+            click.echo(f"Note: the backup's slug is {project.slug!r}, not {slug!r}.", err=True)
+        return
+    from annotator.services.imports import import_file
+
+    report = import_file(
+        get_project(slug), fmt, file.name, file.read_bytes(),
+        actor_id=None, create_reviewers=create_reviewers, base_url=base_url,
+    )  # fmt: skip
+    click.echo(report.summary())
+
+
 COMMANDS = (
     init_db_command,
     create_user_command,
@@ -246,6 +322,8 @@ COMMANDS = (
     assign_command,
     add_reviewers_command,
     demo_command,
+    export_command,
+    import_command,
 )
 
 

@@ -29,7 +29,7 @@ from annotator.agreement.kappa import (
     percent_agreement,
 )
 from annotator.agreement.report import study_report
-from annotator.agreement.report_model import QuestionSpec, StudyReport
+from annotator.agreement.report_model import QuestionSpec, StudyReport, report_csv_rows
 from annotator.agreement.result import (
     AgreementResult,
     BootstrapResult,
@@ -57,6 +57,7 @@ __all__ = [
     "match_spans",
     "percent_agreement",
     "pooled_unitizing_alpha",
+    "report_csv_rows",
     "span_f1",
     "study_report",
     "unitizing_alpha",

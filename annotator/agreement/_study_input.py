@@ -41,6 +41,7 @@ class _Codes:
         self.kept = np.full(len(self.code), -1, dtype=np.int64)
         for position, item in enumerate(self.ids):
             self.kept[self.code[item]] = position
+        self.index = {item: position for position, item in enumerate(self.ids)}
 
     def full(self, values: Sequence[Hashable]) -> np.ndarray:
         try:
@@ -49,7 +50,8 @@ class _Codes:
             raise ValueError(f"unknown {self.what}: {error.args[0]!r}") from None
 
     def position(self, value: Hashable) -> int:
-        return int(self.kept[self.code[value]]) if value in self.code else -1
+        """Position among the kept ids, -1 when unknown or left out."""
+        return self.index.get(value, -1)
 
 
 def _offsets(values: Sequence[Any]) -> np.ndarray:
@@ -62,11 +64,21 @@ def _offsets(values: Sequence[Any]) -> np.ndarray:
     return array.astype(np.int64)
 
 
-def _span_columns(rows: list[tuple], id_fields: tuple[int, ...], codes: tuple[_Codes, ...],
-                  offset_fields: tuple[int, int], all_lengths: np.ndarray, what: str):
+def _transpose(rows: list[tuple], width: int, what: str) -> list[tuple]:
+    """Rows of ``width`` fields -> ``width`` columns (one pass), with a clear error."""
+    try:
+        columns = list(zip(*rows, strict=True)) if rows else [()] * width
+    except (TypeError, ValueError):
+        columns = []
+    if len(columns) != width:
+        raise ValueError(f"every {what} must be a tuple of {width} fields")
+    return columns
+
+
+def _span_columns(rows: list[tuple], columns: list[tuple], id_fields: tuple[int, ...],
+                  codes: tuple[_Codes, ...], offset_fields: tuple[int, int],
+                  all_lengths: np.ndarray, what: str):
     """Full codes of the id columns, offsets, and a check that spans fit their article."""
-    width = max(id_fields + offset_fields) + 1
-    columns = list(zip(*rows, strict=True)) if rows else [()] * width
     ids = [c.full(columns[f]) for c, f in zip(codes, id_fields, strict=True)]
     start, end = _offsets(columns[offset_fields[0]]), _offsets(columns[offset_fields[1]])
     bad = (start < 0) | (end <= start) | (end > all_lengths[ids[0]])
@@ -75,50 +87,66 @@ def _span_columns(rows: list[tuple], id_fields: tuple[int, ...], codes: tuple[_C
     return ids, start, end
 
 
-def prepare_study(articles, reviewers, annotations, label_layers, completed, answers, gold_spans,
-             gold_articles, gold_answers, subsets) -> Study:
+def _mark_done(done: np.ndarray, art: _Codes, rev: _Codes, pairs: list[tuple]) -> None:
+    """Set ``done[reviewer, article]`` for (article, reviewer) pairs; unknown ids are ignored."""
+    if pairs:
+        a = np.fromiter((art.index.get(x, -1) for x, _ in pairs), np.int64, len(pairs))
+        r = np.fromiter((rev.index.get(y, -1) for _, y in pairs), np.int64, len(pairs))
+        known = (a >= 0) & (r >= 0)
+        done[r[known], a[known]] = True
+
+
+def _gold(gold_rows, gold_columns, gold_articles, gold_answers, art, lab, all_lengths):
+    """Gold span columns (article, label, start, end) and the articles that have gold."""
+    (ga, gk), gs, ge = _span_columns(gold_rows, gold_columns, (0, 3), (art, lab), (1, 2),
+                                     all_lengths, "a gold span")
+    ga, gk = art.kept[ga], lab.kept[gk]
+    marked = set(gold_articles) if gold_articles is not None else (
+        set(gold_columns[0]) | {row[0] for row in (gold_answers or [])})
+    gold_done = np.zeros(len(art.ids), dtype=bool)
+    gold_done[[art.position(x) for x in marked if art.position(x) >= 0]] = True
+    keep = (ga >= 0) & (gk >= 0)
+    gold_done[ga[keep]] = True
+    return (ga[keep], gk[keep], gs[keep], ge[keep]), gold_done
+
+
+def prepare_study(articles, reviewers, annotations, label_layers, completed, answers,
+                  gold_spans, gold_articles, gold_answers, subsets) -> Study:
+    """Check and encode the report's inputs (see ``report.study_report`` for their meaning).
+
+    ``subsets`` is ``(articles, reviewers, labels)``, each ``None`` for "all".
+    """
     rows = list(annotations)
     gold_rows = list(gold_spans) if gold_spans is not None else []
-    seen = {row[4] for row in rows} | {row[3] for row in gold_rows}
+    columns = _transpose(rows, 5, "annotation")
+    gold_columns = _transpose(gold_rows, 4, "gold span")
+    seen = set(columns[4]) | set(gold_columns[3])
     art = _Codes(articles, subsets[0], "article")
     rev = _Codes(reviewers, subsets[1], "reviewer")
     lab = _Codes(list(label_layers) + sorted((x for x in seen if x not in label_layers), key=str),
                  subsets[2], "label")
     all_lengths = np.array([int(articles[a]) for a in art.code], dtype=np.int64)
-    (a, r, k), s, e = _span_columns(rows, (0, 1, 4), (art, rev, lab), (2, 3), all_lengths,
-                                    "a span")
+    (a, r, k), s, e = _span_columns(rows, columns, (0, 1, 4), (art, rev, lab), (2, 3),
+                                    all_lengths, "a span")
     a, r, k = art.kept[a], rev.kept[r], lab.kept[k]
     done = np.zeros((len(rev.ids), len(art.ids)), dtype=bool)
-    seen_pair = (a >= 0) & (r >= 0)
-    done[r[seen_pair], a[seen_pair]] = True
-    pairs = [(x, y) for x, who in (completed or {}).items() for y in who]
-    pairs += [(row[0], row[1]) for row in answers]
-    for article, reviewer in pairs:
-        if art.position(article) >= 0 and rev.position(reviewer) >= 0:
-            done[rev.position(reviewer), art.position(article)] = True
-    keep = seen_pair & (k >= 0)
-    columns = [a[keep], r[keep], k[keep], s[keep], e[keep]]
+    by_someone = (a >= 0) & (r >= 0)
+    done[r[by_someone], a[by_someone]] = True
+    _mark_done(done, art, rev, [(x, y) for x, who in (completed or {}).items() for y in who]
+               + [(row[0], row[1]) for row in answers])
+    keep = by_someone & (k >= 0)
+    spans = [a[keep], r[keep], k[keep], s[keep], e[keep]]
     gold_done = None
     if gold_spans is not None or gold_answers is not None or gold_articles is not None:
-        (ga, gk), gs, ge = _span_columns(gold_rows, (0, 3), (art, lab), (1, 2), all_lengths,
-                                         "a gold span")
-        ga, gk = art.kept[ga], lab.kept[gk]
-        marked = set(gold_articles) if gold_articles is not None else (
-            {row[0] for row in gold_rows} | {row[0] for row in (gold_answers or [])})
-        gold_done = np.zeros(len(art.ids), dtype=bool)
-        for article in marked:
-            if art.position(article) >= 0:
-                gold_done[art.position(article)] = True
-        g_keep = (ga >= 0) & (gk >= 0)
-        gold_done[ga[g_keep]] = True
-        extra = [ga[g_keep], np.full(int(g_keep.sum()), len(rev.ids)), gk[g_keep], gs[g_keep],
-                 ge[g_keep]]
-        columns = [np.concatenate((x, y)) for x, y in zip(columns, extra, strict=True)]
+        (ga, gk, gs, ge), gold_done = _gold(gold_rows, gold_columns, gold_articles,
+                                            gold_answers, art, lab, all_lengths)
+        gold = [ga, np.full(len(ga), len(rev.ids)), gk, gs, ge]
+        spans = [np.concatenate((x, y)) for x, y in zip(spans, gold, strict=True)]
     label_layer = [label_layers.get(x) for x in lab.ids]
     layers: dict[Hashable, list[int]] = {}
     for i, layer in enumerate(label_layer):
         if layer is not None:
             layers.setdefault(layer, []).append(i)
     return Study(art.ids, rev.ids, lab.ids, layers, label_layer,
-                  all_lengths[[art.code[x] for x in art.ids]], done, gold_done,
-                  SpanTable(*(np.asarray(c, dtype=np.int64) for c in columns)))
+                 all_lengths[[art.code[x] for x in art.ids]], done, gold_done,
+                 SpanTable(*(np.asarray(c, dtype=np.int64) for c in spans)))

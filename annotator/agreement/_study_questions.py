@@ -9,13 +9,20 @@ weights over the ordered answer list for ordinal ones.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from annotator.agreement.alpha import krippendorff_alpha
-from annotator.agreement.kappa import cohen_kappa_from_codes, fleiss_kappa, percent_agreement
+from annotator.agreement._values import unit_value_counts
+from annotator.agreement.alpha import alpha_from_coincidences, coincidences_from_counts
+from annotator.agreement.kappa import (
+    cohen_kappa_from_codes,
+    fleiss_kappa_from_counts,
+    percent_agreement_from_counts,
+)
 from annotator.agreement.report_model import (
     GoldAnswerScore,
     MeanPairwise,
@@ -28,6 +35,10 @@ from annotator.agreement.result import NAN
 Answers = Mapping[tuple[int, int], Any]  # (article index, reviewer index) -> value
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (numbers.Real, np.number)) and not isinstance(value, (str, bool))
+
+
 def _sorted_values(values: set[Any]) -> list[Any]:
     try:
         return sorted(values)
@@ -38,23 +49,41 @@ def _sorted_values(values: set[Any]) -> list[Any]:
 def question_agreement(
     key: Hashable, spec: QuestionSpec, answers: Answers, reviewers: Sequence[Hashable]
 ) -> QuestionAgreement:
-    """All agreement measures for one question (see the module docstring)."""
+    """All agreement measures for one question (see the module docstring).
+
+    The answers are coded once against the question's value list (its scale order for ordinal
+    questions, else the sorted answers) and every measure works from those codes; this equals
+    ``krippendorff_alpha(matrix, level, values)`` and friends on the reviewers x articles matrix.
+    """
     if spec.level not in ("nominal", "ordinal"):
         raise ValueError(f"question {key!r}: level must be 'nominal' or 'ordinal'")
+    observed = set(answers.values())
+    if spec.values is not None:
+        labels = list(spec.values)
+        unknown = observed - set(labels)
+        if unknown:
+            shown = ", ".join(repr(v) for v in _sorted_values(unknown)[:5])
+            raise ValueError(f"question {key!r} has answers outside its values: {shown}")
+    else:
+        labels = _sorted_values(observed)
+        if spec.level == "ordinal" and not all(_is_number(v) for v in labels):
+            raise ValueError(f"ordinal question {key!r} needs its values in scale order")
     articles = sorted({a for a, _ in answers})
     column = {a: i for i, a in enumerate(articles)}
-    matrix = np.full((len(reviewers), len(articles)), None, dtype=object)
+    position = {v: i for i, v in enumerate(labels)}
+    codes = np.full((len(reviewers), len(articles)), -1, dtype=np.int64)
     for (a, r), value in answers.items():
-        matrix[r, column[a]] = value
-    domain = list(spec.values) if spec.values is not None else None
-    observed = {v for v in answers.values()}
-    if domain is not None and not observed <= set(domain):
-        unknown = ", ".join(repr(v) for v in _sorted_values(observed - set(domain))[:5])
-        raise ValueError(f"question {key!r} has answers outside its values: {unknown}")
-    labels = domain if domain is not None else _sorted_values(observed)
-    alpha = krippendorff_alpha(matrix, spec.level, domain)
+        codes[r, column[a]] = position[value]
+    counts = unit_value_counts(codes, len(labels))
+    answered = codes >= 0
+    n_raters = int(answered.any(axis=1).sum())
+    o, n_units, _ = coincidences_from_counts(counts)
+    numeric = np.asarray(labels, dtype=np.float64) if all(_is_number(v) for v in labels) else None
+    alpha = alpha_from_coincidences(o, spec.level, numeric, n_units=n_units, n_raters=n_raters)
+    fleiss = replace(fleiss_kappa_from_counts(counts), n_raters=n_raters)
+    percent = replace(percent_agreement_from_counts(counts), n_raters=n_raters)
     weights = "quadratic" if spec.level == "ordinal" else None
-    pairs = _pairwise_kappa(matrix, labels, weights, reviewers)
+    pairs = _pairwise_kappa(codes, len(labels), weights, reviewers)
     defined = [p.kappa.value for p in pairs if p.kappa.defined]
     measure = "mean_pairwise_" + ("cohen_kappa" if weights is None else f"cohen_kappa/{weights}")
     mean = MeanPairwise(
@@ -62,29 +91,22 @@ def question_agreement(
         None if defined else "no reviewer pair has a defined kappa",
         measure, len(defined),
     )
-    answered = {r for _, r in answers}
     return QuestionAgreement(
-        key, spec.level, tuple(labels) if labels is not None else None, len(answers),
-        len(answered), len(articles), alpha, fleiss_kappa(matrix), percent_agreement(matrix),
-        mean, tuple(pairs),
+        key, spec.level, tuple(labels), len(answers), n_raters, len(articles), alpha, fleiss,
+        percent, mean, tuple(pairs),
     )
 
 
-def _pairwise_kappa(matrix: np.ndarray, labels: list[Any], weights: str | None,
+def _pairwise_kappa(codes: np.ndarray, n_labels: int, weights: str | None,
                     reviewers: Sequence[Hashable]) -> list[PairKappa]:
-    position = {v: i for i, v in enumerate(labels)}
-    codes = np.array([[position[v] if v is not None else -1 for v in row] for row in matrix],
-                     dtype=np.int64).reshape(matrix.shape)
     answered = codes >= 0
+    shared = answered.astype(np.int64) @ answered.T.astype(np.int64)
     result = []
     for i in range(len(reviewers)):
-        if not answered[i].any():
-            continue
         for j in range(i + 1, len(reviewers)):
-            if not (answered[i] & answered[j]).any():
-                continue
-            kappa = cohen_kappa_from_codes(codes[i], codes[j], len(labels), weights)
-            result.append(PairKappa(reviewers[i], reviewers[j], kappa))
+            if shared[i, j]:
+                kappa = cohen_kappa_from_codes(codes[i], codes[j], n_labels, weights)
+                result.append(PairKappa(reviewers[i], reviewers[j], kappa))
     return result
 
 

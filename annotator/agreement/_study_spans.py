@@ -76,42 +76,42 @@ def span_stats(
     left, right = left[cross], right[cross]
     lab = g % n_labels
     tp_exact = _exact_counts(g, s, e, r, lab, n_all, n_labels)
-    tp_overlap = _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels)
-    unitizing = _unitizing(table, reviewer, g, s, e, r, left, right, lengths,
-                           raters_per_article, n_reviewers, n_labels)
+    tp_overlap, partners = _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels)
+    unitizing = _unitizing(g, s, e, r, left, right, partners, lengths, raters_per_article,
+                           n_reviewers, n_labels)
     keys = (table.label * n_all + table.rater) * n_articles + table.article
     n_spans = np.bincount(keys, minlength=n_labels * n_all * n_articles)
     return SpanStats(coding, fleiss, unitizing, tp_exact, tp_overlap,
                      n_spans.reshape(n_labels, n_all, n_articles))
 
 
-def _unitizing(table, reviewer, g, s, e, r, left, right, lengths, m_article, n_reviewers,
+def _unitizing(g, s, e, r, left, right, partners, lengths, m_article, n_reviewers,
                n_labels) -> UnitizingTables:
-    """alpha_U tables from the raw spans' overlap pairs (no second pair search).
+    """alpha_U tables, reusing the raw spans' overlap pairs when no unit needs merging.
 
-    A reviewer's overlapping units of one label are merged into runs; two runs overlap exactly
-    when some of their members do, so the run pairs are the raw pairs mapped to runs, with the
-    duplicates that merged runs produce removed.
+    A reviewer's overlapping units of one label are merged into runs; then the pairs are
+    searched again on the runs (mapping raw pairs to runs would need a costly deduplication).
     """
     n_rater_ids = max(n_reviewers, 1)
+    settings = {
+        "section_begin": np.zeros(len(lengths), dtype=np.int64), "section_length": lengths,
+        "section_raters": m_article, "n_categories": n_labels, "n_rater_ids": n_rater_ids,
+    }
     keep = r < n_reviewers
-    position = np.cumsum(keep) - 1
-    both = keep[left] & keep[right]
     run, run_key, run_start, run_end = run_ids(
         g[keep] * n_rater_ids + r[keep], s[keep], e[keep], touching=False)
-    a, b = run[position[left[both]]], run[position[right[both]]]
-    size = np.bincount(run, minlength=len(run_key))
-    shared = (size[a] > 1) | (size[b] > 1)
-    if shared.any():
-        low, high = np.minimum(a[shared], b[shared]), np.maximum(a[shared], b[shared])
-        unique = np.unique(low * len(run_key) + high)
-        a = np.concatenate((a[~shared], unique // len(run_key)))
-        b = np.concatenate((b[~shared], unique % len(run_key)))
-    return tables_from_units(
-        run_key // n_rater_ids, run_key % n_rater_ids, run_start, run_end, a, b,
-        section_begin=np.zeros(len(lengths), dtype=np.int64), section_length=lengths,
-        section_raters=m_article, n_categories=n_labels, n_rater_ids=n_rater_ids,
-    )
+    if len(run_key) == int(keep.sum()):  # nothing merged: the raw pairs are the unit pairs
+        position = np.cumsum(keep) - 1
+        both = keep[left] & keep[right]
+        return tables_from_units(g[keep], r[keep], s[keep], e[keep], position[left[both]],
+                                 position[right[both]], partners=partners[keep], **settings)
+    run_group, run_rater = run_key // n_rater_ids, run_key % n_rater_ids
+    order = sort_by_group_start(run_group, run_start, run_end)
+    run_group, run_rater = run_group[order], run_rater[order]
+    run_start, run_end = run_start[order], run_end[order]
+    pair_left, pair_right = overlap_pairs(run_group, run_start, run_end)
+    return tables_from_units(run_group, run_rater, run_start, run_end, pair_left, pair_right,
+                             **settings)
 
 
 def _coding_sums(article, rater, label, start, end, lengths, m_article, n_reviewers, n_labels):
@@ -183,8 +183,11 @@ def _exact_counts(g, s, e, r, lab, n_all, n_labels) -> np.ndarray:
     return tp
 
 
-def _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels) -> np.ndarray:
+def _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels):
     """Maximum one-to-one overlap matching counts per label and rater pair.
+
+    Also returns, per span, how many distinct reviewers (gold excluded) have a span overlapping
+    it, which unitizing alpha needs and which falls out of the slot degrees for free.
 
     Vertices are (span, other rater) slots, so every rater pair of every (article, label) group
     is its own bipartite graph. Rank spans by (group, rater, end, start) and scan the edges of a
@@ -204,11 +207,12 @@ def _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels) -> np.ndarray
     slot_left = left * n_all + r[right]
     slot_right = right * n_all + r[left]
     degree = np.bincount(np.concatenate((slot_left, slot_right)), minlength=n * n_all)
+    partners = (degree.reshape(n, n_all)[:, : n_all - 1] > 0).sum(axis=1)
     isolated = (degree[slot_left] == 1) & (degree[slot_right] == 1)
     _count_pairs(tp, lab[left[isolated]], r[left[isolated]], r[right[isolated]], n_all)
     left, right = left[~isolated], right[~isolated]
     if len(left) == 0:
-        return tp.reshape(n_labels, n_all, n_all)
+        return tp.reshape(n_labels, n_all, n_all), partners
     rank = np.empty(n, dtype=np.int64)
     rank[sort_by_group_start(g * n_all + r, e, s)] = np.arange(n, dtype=np.int64)
     low = np.minimum(rank[left], rank[right])
@@ -228,7 +232,7 @@ def _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels) -> np.ndarray
         free[v[kept]] = False
         alive = free[u] & free[v]
         u, v, key, left, right = u[alive], v[alive], key[alive], left[alive], right[alive]
-    return tp.reshape(n_labels, n_all, n_all)
+    return tp.reshape(n_labels, n_all, n_all), partners
 
 
 def _count_pairs(tp: np.ndarray, label, rater_a, rater_b, n_all: int) -> None:

@@ -34,6 +34,11 @@ import numpy as np
 from annotator.agreement._values import check_level, value_counts
 from annotator.agreement.result import NAN, AgreementResult, undefined
 
+NOTHING_PAIRABLE = "no unit has two or more values (nothing is pairable)"
+ONE_UNIT = "only one unit has two or more values; alpha needs at least two"
+ONE_VALUE = "every pairable value is the same, so expected disagreement is zero"
+NO_EXPECTED = "expected disagreement is zero (all pairable values are equal in metric)"
+
 
 def coincidences_from_counts(
     counts: np.ndarray, unit_weights: np.ndarray | None = None
@@ -102,28 +107,55 @@ def alpha_from_coincidences(
     marginals = o.sum(axis=0)
     n = float(marginals.sum())
     if n <= 0:
-        return undefined(measure, "no unit has two or more values (nothing is pairable)", **counts)
+        return undefined(measure, NOTHING_PAIRABLE, **counts)
     if n_units and n_units < 2:
-        return undefined(
-            measure, "only one unit has two or more values; alpha needs at least two",
-            n_values=n, **counts,
-        )
+        return undefined(measure, ONE_UNIT, n_values=n, **counts)
     if np.count_nonzero(marginals > 0) < 2:
-        return undefined(
-            measure, "every pairable value is the same, so expected disagreement is zero",
-            n_values=n, **counts,
-        )
+        return undefined(measure, ONE_VALUE, n_values=n, **counts)
     d = distance_matrix(level, marginals, numeric_domain)
     observed = float((o * d).sum()) / n
     expected = float((np.outer(marginals, marginals) * d).sum()) / (n * (n - 1))
     if expected <= 0:
-        return undefined(
-            measure, "expected disagreement is zero (all pairable values are equal in metric)",
-            n_values=n, **counts,
-        )
+        return undefined(measure, NO_EXPECTED, n_values=n, **counts)
     return AgreementResult(
         1.0 - observed / expected, None, measure, n_units, n_raters, n, observed, expected
     )
+
+
+def binary_alpha_results(
+    sums: np.ndarray, n_units: np.ndarray, n_raters: np.ndarray
+) -> list[AgreementResult]:
+    """Nominal alpha for many 2 x 2 coincidence matrices at once.
+
+    ``sums[i] = (o00, o01, o11)`` describes ``[[o00, o01], [o01, o11]]``; the results equal
+    :func:`alpha_from_coincidences` on each (same formulas and reasons), without its per-call
+    overhead: ``D_o = 2 o01 / n`` and ``D_e = 2 n_0 n_1 / (n (n - 1))``.
+    """
+    sums = np.asarray(sums, dtype=np.float64).reshape(-1, 3)
+    o00, o01, o11 = sums[:, 0], sums[:, 1], sums[:, 2]
+    n0, n1 = o00 + o01, o01 + o11
+    n = n0 + n1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        observed = 2 * o01 / n
+        expected = 2 * n0 * n1 / (n * (n - 1))
+        values = 1.0 - observed / expected
+    measure = "krippendorff_alpha/nominal"
+    results = []
+    for i in range(len(n)):
+        counts = {"n_units": float(n_units[i]), "n_raters": int(n_raters[i])}
+        if n[i] <= 0:
+            results.append(undefined(measure, NOTHING_PAIRABLE, **counts))
+        elif n_units[i] and n_units[i] < 2:
+            results.append(undefined(measure, ONE_UNIT, n_values=float(n[i]), **counts))
+        elif n0[i] <= 0 or n1[i] <= 0:
+            results.append(undefined(measure, ONE_VALUE, n_values=float(n[i]), **counts))
+        elif not expected[i] > 0:
+            results.append(undefined(measure, NO_EXPECTED, n_values=float(n[i]), **counts))
+        else:
+            results.append(AgreementResult(float(values[i]), None, measure, n_values=float(n[i]),
+                                           observed=float(observed[i]),
+                                           expected=float(expected[i]), **counts))
+    return results
 
 
 def krippendorff_alpha(
@@ -139,8 +171,8 @@ def krippendorff_alpha(
         reliability_data: raters x units (sequence of sequences or 2-D array); ``None`` or NaN
             is a missing value. Values may be numbers or strings (strings need
             ``value_domain`` for ordinal data and cannot be interval/ratio).
-        level_of_measurement: ``"nominal"`` (default), ``"ordinal"``, ``"interval"`` or
-            ``"ratio"``.
+        level_of_measurement: ``"nominal"`` (default; the ``krippendorff`` package defaults to
+            ``"interval"``), ``"ordinal"``, ``"interval"`` or ``"ratio"``.
         value_domain: optional list of admissible values; for ordinal data its order is the
             rank order (otherwise numbers are ranked by size). Unused values do not change alpha.
         unit_weights: optional non-negative weight per unit (column); a unit of weight ``w``

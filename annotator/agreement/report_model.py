@@ -177,6 +177,18 @@ class StudyReport:
         return CSV_HEADER, list(_rows(self))
 
 
+def report_csv_rows(report: StudyReport) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """``(header, rows)`` of a study report in long format (same as ``report.csv_rows()``).
+
+    One row per measure: ``section`` (label, layer, question, question_pair, reviewer_pair,
+    article, gold_label, gold_layer, gold_question), ``subject`` (label/layer/question/article
+    id), ``layer``, ``reviewer``, ``other_reviewer``, ``measure``, ``value`` (empty when
+    undefined), ``ci_low``/``ci_high`` (bootstrap interval where computed), ``n`` (units,
+    pairs or articles behind the value) and ``reason`` (why the value is undefined).
+    """
+    return report.csv_rows()
+
+
 def _cell(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None

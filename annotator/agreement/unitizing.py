@@ -104,11 +104,13 @@ def tables_from_units(
     section_raters: np.ndarray,
     n_categories: int,
     n_rater_ids: int,
+    partners: np.ndarray | None = None,
 ) -> UnitizingTables:
     """:class:`UnitizingTables` from units already merged per (group, rater), in any order,
     and every unordered pair ``(left, right)`` of overlapping units listed once.
 
-    ``g`` is ``section * n_categories + category``.
+    ``g`` is ``section * n_categories + category``; ``partners`` (optional, if the caller has
+    it) counts for each unit the other raters with an overlapping unit.
     """
     n_sections = len(section_length)
     shape = (n_sections, n_categories)
@@ -127,7 +129,7 @@ def tables_from_units(
         e[left] - e[right]
     ).astype(np.float64) ** 2
     unit_pairs = np.bincount(g[left], weights=pair_cost, minlength=n_groups)
-    met = _distinct_partners(left, right, r, n_rater_ids)
+    met = _distinct_partners(left, right, r, n_rater_ids) if partners is None else partners
     unit_len = (e - s).astype(np.float64)
     in_gaps = (m[g // n_categories] - 1 - met) * unit_len**2
     observed_sum = 2.0 * (unit_pairs + np.bincount(g, weights=in_gaps, minlength=n_groups))

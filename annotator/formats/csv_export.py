@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 
 from annotator.formats.csv_safe import (
     DANGEROUS_FIRST,
@@ -97,14 +98,9 @@ def annotation_rows_csv(
     The fast path behind :func:`annotations_csv`; same output for the same annotations.
     """
     yield from stream_csv(ANNOTATION_COLUMNS, (), bom=bom)
-    lines: list[str] = []
-    for line in _annotation_lines(rows):
-        lines.append(line)
-        if len(lines) >= batch:
-            yield "".join(lines)
-            lines.clear()
-    if lines:
-        yield "".join(lines)
+    lines = _annotation_lines(rows)
+    while chunk := "".join(islice(lines, batch)):
+        yield chunk
 
 
 def annotations_csv(records: Iterable[AnnotationRecord], *, bom: bool = False) -> Iterator[str]:

@@ -54,7 +54,7 @@ JSON string encoder.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import chain
+from itertools import chain, islice
 from json.encoder import encode_basestring as _enc
 from urllib.parse import quote
 
@@ -188,19 +188,13 @@ def _stream_items(
     encoder: _ItemEncoder, rows: Iterable[AnnotationRow], counter: list[int]
 ) -> Iterator[str]:
     """Yield ``,\\n``-separated item text in batches; ``counter[0]`` ends as the count."""
-    batch: list[str] = []
+    items = encoder.items(rows)
     separator = ""
     count = 0
-    for item in encoder.items(rows):
-        batch.append(item)
-        if len(batch) >= 500:
-            count += len(batch)
-            yield separator + ",\n".join(batch)
-            separator = ",\n"
-            batch.clear()
-    if batch:
+    while batch := list(islice(items, 100)):
         count += len(batch)
         yield separator + ",\n".join(batch)
+        separator = ",\n"
     counter[0] = count
 
 

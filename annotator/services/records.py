@@ -307,9 +307,7 @@ def annotation_rows(
     )  # fmt: skip
     slug, articles, users, labels = names.slug, names.articles, names.users, names.labels
     text = stored_timestamp_text
-    batches = _article_batches(
-        conn, project_id, list(articles), rows=batch_rows, articles=500
-    )
+    batches = _article_batches(conn, project_id, list(articles), rows=batch_rows, articles=500)
     for batch in batches:
         # A batch is a few thousand rows, so a plain (client-side) cursor keeps memory
         # bounded on every backend; SQLAlchemy's yield_per buffering measured slower here.

@@ -16,6 +16,9 @@ def register_web(app: Flask) -> None:
     from annotator.web import review
 
     app.register_blueprint(review.bp)
+    from annotator.web import exports
+
+    app.register_blueprint(exports.bp)
     app.jinja_env.globals["role_names"] = {
         "instructor": "Instructor",
         "reviewer": "Reviewer",

@@ -25,7 +25,11 @@ from annotator.web.label_styles import label_stylesheet
 
 bp = Blueprint("articles", __name__)
 
-STATUS_NAMES = {"not_started": "Not started", "in_progress": "In progress", "submitted": "Submitted"}
+STATUS_NAMES = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "submitted": "Submitted",
+}
 
 
 @bp.get("/articles/<int:article_id>")

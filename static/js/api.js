@@ -72,8 +72,7 @@ export class Api {
   }
 
   /**
-   * The JSON of a response (a fetch() promise), or an ApiError. Also used for the requests
-   * boot.js starts before this module has loaded.
+   * The JSON of a response (a fetch() promise), or an ApiError.
    * @param {Promise<Response>} pending
    */
   static async read(pending) {
@@ -108,6 +107,15 @@ export class Api {
 
   get(path) {
     return this.request("GET", path);
+  }
+
+  /**
+   * GET a URL the page preloads (`<link rel="preload" as="fetch" crossorigin>`): a plain
+   * same-origin CORS request with the default cache mode, which is what lets the browser
+   * hand over the preloaded response.
+   */
+  getPreloaded(url) {
+    return Api.read(fetch(url, { credentials: "same-origin" }));
   }
 
 

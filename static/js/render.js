@@ -26,9 +26,13 @@ export const MAX_LANES = 4;
 
 const TEXT_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 
+const NEEDS_ESCAPE = /[&<>"]/;
+
 /** Escape text for element content and double-quoted attribute values. */
 export function escapeHtml(value) {
-  return String(value).replace(/[&<>"]/g, (ch) => TEXT_ESCAPES[ch]);
+  const text = String(value);
+  // Most pieces of an article need no escaping; testing first avoids building a new string.
+  return NEEDS_ESCAPE.test(text) ? text.replace(/[&<>"]/g, (ch) => TEXT_ESCAPES[ch]) : text;
 }
 
 /**
@@ -61,35 +65,52 @@ function infoOf(ctx, span) {
 }
 
 function byLane(ctx) {
-  return (a, b) => infoOf(ctx, a).lane - infoOf(ctx, b).lane;
+  ctx.byLane ??= (a, b) => infoOf(ctx, a).lane - infoOf(ctx, b).lane;
+  return ctx.byLane;
 }
 
-function markHtml(segment, text, ctx) {
+/** Append the markup of one highlighted segment to `out`. */
+function pushMark(out, segment, text, ctx) {
   const spans = segment.spans.length > 1 ? [...segment.spans].sort(byLane(ctx)) : segment.spans;
-  let classes = "hl";
+  out.push('<mark class="hl');
   let ids = "";
   let current = false;
   for (const span of spans) {
-    classes += infoOf(ctx, span).classes;
+    out.push(infoOf(ctx, span).classes);
     ids += ids ? ` ${span.key}` : span.key;
     if (span.key === ctx.current) current = true;
   }
   // Tint with the colour of the annotation in the highest lane (usually the innermost).
-  classes += ` t-${spans[spans.length - 1].label}`;
-  if (current) classes += " cur";
+  out.push(" t-", spans[spans.length - 1].label);
+  if (current) out.push(" cur");
   let tag = "";
   if (segment.starting.length) {
     const starting =
       segment.starting.length > 1 ? [...segment.starting].sort(byLane(ctx)) : segment.starting;
-    classes += ` g-${starting[0].label}`;
-    const names = starting.map((span) => infoOf(ctx, span).name).join(" + ");
-    const unsaved = starting.some((span) => infoOf(ctx, span).pending) ? " (unsaved)" : "";
-    tag = ` data-tag="${escapeHtml(names + unsaved)}"`;
+    out.push(" g-", starting[0].label);
+    let names = "";
+    let unsaved = false;
+    for (const span of starting) {
+      const info = infoOf(ctx, span);
+      names += names ? ` + ${info.name}` : info.name;
+      unsaved ||= info.pending;
+    }
+    tag = `" data-tag="${escapeHtml(unsaved ? `${names} (unsaved)` : names)}`;
   }
-  return (
-    `<mark class="${classes}" data-s="${segment.start}" data-e="${segment.end}" ` +
-    `data-ids="${escapeHtml(ids)}"${tag}>${escapeHtml(text)}</mark>`
+  out.push(
+    `" data-s="${segment.start}" data-e="${segment.end}" data-ids="${escapeHtml(ids)}${tag}">`,
+    escapeHtml(text),
+    "</mark>",
   );
+}
+
+function pushParagraph(out, segments, ctx) {
+  const { map } = ctx;
+  for (const segment of segments) {
+    const text = map.text.slice(map.toUtf16(segment.start), map.toUtf16(segment.end));
+    if (segment.spans.length) pushMark(out, segment, text, ctx);
+    else out.push(escapeHtml(text));
+  }
 }
 
 /**
@@ -98,13 +119,9 @@ function markHtml(segment, text, ctx) {
  * @param {RenderContext} ctx
  */
 export function paragraphInnerHtml(segments, ctx) {
-  let html = "";
-  const { map } = ctx;
-  for (const segment of segments) {
-    const text = map.text.slice(map.toUtf16(segment.start), map.toUtf16(segment.end));
-    html += segment.spans.length ? markHtml(segment, text, ctx) : escapeHtml(text);
-  }
-  return html;
+  const out = [];
+  pushParagraph(out, segments, ctx);
+  return out.join("");
 }
 
 /** Opening tag of a paragraph element. */
@@ -113,15 +130,18 @@ export function paragraphOpenTag(paragraph) {
 }
 
 /**
- * HTML of the whole text.
+ * HTML of the whole text: one array of pieces, joined once (no intermediate strings per
+ * paragraph or per highlight, which made the garbage collector the biggest cost).
  * @param {import("./segments.js").Paragraph[]} paragraphs
  * @param {import("./segments.js").Segment[][]} segmentLists one list per paragraph
  * @param {RenderContext} ctx
  */
 export function textHtml(paragraphs, segmentLists, ctx) {
-  const parts = new Array(paragraphs.length);
+  const out = [];
   for (let i = 0; i < paragraphs.length; i++) {
-    parts[i] = `${paragraphOpenTag(paragraphs[i])}${paragraphInnerHtml(segmentLists[i], ctx)}</p>`;
+    out.push(paragraphOpenTag(paragraphs[i]));
+    pushParagraph(out, segmentLists[i], ctx);
+    out.push("</p>");
   }
-  return parts.join("");
+  return out.join("");
 }

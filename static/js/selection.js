@@ -176,8 +176,9 @@ export class SelectionController {
       if ((event.ctrlKey || event.altKey) && granularity === "character") granularity = "word";
       if (event.ctrlKey && granularity === "lineboundary") granularity = "documentboundary";
       const selection = document.getSelection();
-      selection.modify(event.shiftKey ? "extend" : "move", direction, granularity);
-      this.#keepInside(direction);
+      const alter = event.shiftKey ? "extend" : "move";
+      selection.modify(alter, direction, granularity);
+      this.#keepInside(alter, direction);
       this.#read();
       this.#drawCaret();
       this.caret.scrollIntoView?.({ block: "nearest" });
@@ -206,14 +207,17 @@ export class SelectionController {
   }
 
   /** A keyboard move must not leave the article (Selection.modify knows no such limit). */
-  #keepInside(direction) {
+  #keepInside(alter, direction) {
     const selection = document.getSelection();
-    if (!selection.rangeCount) return;
-    const focusInside = this.root.contains(selection.focusNode);
-    if (focusInside) return;
+    if (!selection.rangeCount || this.root.contains(selection.focusNode)) return;
     const edge = direction === "forward" ? this.view.map.length : 0;
     const position = this.view.offsetToPoint(edge, direction === "forward" ? -1 : 1);
-    if (position) selection.extend(position.node, position.offset);
+    if (!position) return;
+    if (alter === "extend" && this.root.contains(selection.anchorNode)) {
+      selection.extend(position.node, position.offset);
+    } else {
+      selection.collapse(position.node, position.offset);
+    }
   }
 
   #markAtCaret() {

@@ -53,10 +53,7 @@ export class TextView {
   render(annotations) {
     this.lanes = assignLanes(annotations);
     const segments = segmentize(this.paragraphs, annotations);
-    performance.mark("t-segments");
-    const html = textHtml(this.paragraphs, segments, this.#context());
-    performance.mark("t-html");
-    this.root.innerHTML = html;
+    this.root.innerHTML = textHtml(this.paragraphs, segments, this.#context());
   }
 
   /**

@@ -1,11 +1,12 @@
 /**
  * The reviewer's workspace: entry point of the article page.
  *
- * Start-up is one round trip: the article (text + codebook) and the annotations are fetched
- * in parallel, the text with all highlights is built as one HTML string and inserted once,
- * then `data-workspace-ready="1"` is set on <html> and `performance.mark("workspace-ready")`
- * is recorded (the benchmark and the browser tests wait for exactly that). Answers, the
- * outbox's sending and other non-visual work come after.
+ * Start-up is one round trip: the page preloads the article (text + codebook) and the
+ * annotations while the modules load (<link rel="preload"> in article.html), the text with all
+ * highlights is built as one HTML string and inserted once, then `data-workspace-ready="1"` is
+ * set on <html> and `performance.mark("workspace-ready")` is recorded: the benchmark and the
+ * browser tests wait for exactly that (`data-highlight-count` says how many annotations are
+ * shown). The side list, the answers and the outbox's sending come after.
  *
  * Modes: "edit" for a reviewer with an open assignment; "readonly" after submitting, or for
  * staff (instructors, researchers) looking at reviewers' work. The server decides the mode
@@ -66,35 +67,33 @@ class Workspace {
   async start() {
     const id = this.articleId;
     const mine = this.staff ? "" : `?author=${encodeURIComponent(this.user)}`;
-    // boot.js started these requests while the other modules were still loading.
-    const boot = globalThis.annotatorBoot ?? {};
-    const load = (name, path) => (boot[name] ? Api.read(boot[name]) : this.api.get(path));
-    const answersRequest = this.staff ? Promise.resolve([]) : load("answers", `/articles/${id}/answers`);
-    answersRequest.catch(() => {}); // reported when awaited, after the text is on screen
+    // The page preloads these two (see article.html); a fetch of the same URL with the same
+    // mode gets the preloaded response instead of asking again.
+    const preloaded = (name, path) => {
+      const url = document.querySelector(`link[data-load="${name}"]`)?.href;
+      return url ? this.api.getPreloaded(url) : this.api.get(path);
+    };
     const [article, annotations] = await Promise.all([
-      load("article", `/articles/${id}`),
-      load("annotations", `/articles/${id}/annotations${mine}`),
+      preloaded("article", `/articles/${id}`),
+      preloaded("annotations", `/articles/${id}/annotations${mine}`),
     ]);
-    performance.mark("t-fetched");
+    const answersRequest = this.staff ? Promise.resolve([]) : this.api.get(`/articles/${id}/answers`);
+    answersRequest.catch(() => {}); // reported when awaited, after the text is on screen
     this.#setupModel(article);
     if (this.writable) this.#setupOutbox();
     this.store.reset(replay(annotations, this.outbox?.ops ?? [], this.user));
     this.view.pending = this.pendingKeys();
-    performance.mark("t-model");
     this.view.render(this.store.visible());
-    performance.mark("t-rendered");
     this.#setupPanels();
-    performance.mark("t-panels");
     this.store.subscribe((change) => this.#onStoreChange(change));
     this.#bindKeys();
+    document.documentElement.dataset.highlightCount = String(this.store.visible().length);
     document.documentElement.dataset.workspaceReady = "1";
     performance.mark("workspace-ready");
     // The side list can wait for the first paint of the text (thousands of entries).
     const drawList = () => this.sidelist.drawNow(this.store.visible(), this.pendingKeys());
     if ("requestIdleCallback" in window) requestIdleCallback(drawList, { timeout: 500 });
     else setTimeout(drawList, 0);
-    performance.mark("t-sidelist");
-    requestAnimationFrame(() => setTimeout(() => performance.mark("t-painted"), 0));
     await this.#loadAnswers(answersRequest);
     if (this.sync) this.sync.start({ delayMs: this.outbox.size ? CLAIM_WAIT_MS : 0 });
   }
@@ -268,6 +267,7 @@ class Workspace {
       } else this.view.root.focus();
     }
     this.selection.refresh();
+    document.documentElement.dataset.highlightCount = String(visible.length);
     this.sidelist.update(visible, this.view.pending);
     this.inspector.refresh(change);
   }

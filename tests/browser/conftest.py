@@ -42,7 +42,8 @@ CHROMIUM_ARGS = [
 CSP_RECORDER = """
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (event) => {
-  window.__cspViolations.push(`${event.violatedDirective}: ${event.blockedURI} (${event.sourceFile}:${event.lineNumber})`);
+  const where = `${event.sourceFile}:${event.lineNumber}`;
+  window.__cspViolations.push(`${event.violatedDirective}: ${event.blockedURI} (${where})`);
 });
 """
 
@@ -179,7 +180,10 @@ def open_as(chromium, live_server):
         else:
             page = context.new_page()
         log = PageLog()
-        page.on("console", lambda message: message.type == "error" and log.console_errors.append(message.text))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and log.console_errors.append(message.text),
+        )
         page.on("pageerror", lambda error: log.page_errors.append(str(error)))
         page.log = log
         watched.append(page)
@@ -195,7 +199,9 @@ def open_as(chromium, live_server):
         except Exception:  # page navigated away or closed during teardown
             violations = []
         problems += [f"CSP violation: {v}" for v in violations]
-        problems += [f"console: {m}" for m in page.log.console_errors if "Content Security Policy" in m]
+        problems += [
+            f"console: {m}" for m in page.log.console_errors if "Content Security Policy" in m
+        ]
         problems += [f"uncaught: {e}" for e in page.log.page_errors]
     for context in contexts:
         context.close()

@@ -6,6 +6,7 @@ import pytest
 
 from tests.browser.workspace_page import (
     article_text,
+    char_rect,
     drag_select,
     highlight_ids,
     open_article,
@@ -64,6 +65,10 @@ def test_keyboard_selection_then_enter_searches_the_palette(classroom, open_as, 
     page.focus("#article-text")
     page.keyboard.press("Control+ArrowRight")  # caret after "Maduro"
     page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#caret:not([hidden])")  # a visible caret in non-editable text
+    caret = page.locator("#caret").bounding_box()
+    letter = char_rect(page, SAMPLE_TEXT.index("teilte"))
+    assert abs(caret["x"] - letter["left"]) < 3 and caret["height"] > 10
     for _ in range(6):
         page.keyboard.press("Shift+ArrowRight")
     page.keyboard.press("Enter")
@@ -101,3 +106,17 @@ def test_whitespace_only_selection_offers_nothing(classroom, open_as, live_serve
     page.wait_for_timeout(200)
     assert not page.locator("#palette.has-pending").count()
     assert stored_annotations(classroom.id) == []
+
+
+def test_keyboard_selects_a_whole_line_and_stays_in_the_text(classroom, open_as, live_server):
+    page = open_article(open_as("alice"), live_server.url, classroom.id)
+    page.focus("#article-text")
+    page.keyboard.press("Control+End")  # caret at the very end of the article
+    page.keyboard.press("ArrowDown")  # nowhere further to go: stays in the text
+    page.keyboard.press("Shift+Home")
+    page.wait_for_selector("#palette.has-pending")
+    page.keyboard.press("r")  # "Related-links line"
+    wait_saved(page)
+    (stored,) = stored_annotations(classroom.id)
+    assert stored.exact == "Mehr zum Thema - Russische Botschaft dementiert"
+    assert stored.end == len(SAMPLE_TEXT)

@@ -43,13 +43,16 @@ def test_overlapping_and_nested_spans_stay_distinguishable(article, open_as, liv
     underlines = sorted(c for c in classes if c[0] == "u" and c[1].isdigit())
     assert underlines == ["u0-indirect-speech", "u1-direct-quote", "u2-loaded-language"]
     assert len(inner.first.get_attribute("data-ids").split()) == 3
-    tags = page.eval_on_selector_all("#article-text mark[data-tag]", "ms => ms.map(m => m.dataset.tag)")
+    tags = page.eval_on_selector_all(
+        "#article-text mark[data-tag]", "ms => ms.map(m => m.dataset.tag)"
+    )
     assert tags == ["Indirect speech or paraphrase", "Direct quote", "Loaded language"]
     # Generated label tags are not text: the article reads exactly as before.
     assert article_text(page) == SAMPLE_TEXT
     lanes = page.evaluate(
-        "() => { const m = document.querySelector('#article-text mark[data-tag=\"Loaded language\"]');"
-        " return getComputedStyle(m).backgroundImage.split('linear-gradient').length - 1; }"
+        "() => getComputedStyle(document.querySelector("
+        "'#article-text mark[data-tag=\"Loaded language\"]'"
+        ")).backgroundImage.split('linear-gradient').length - 1"
     )
     assert lanes >= 4, "each lane is a separate underline layer"
     # A selection over highlighted text still maps to canonical offsets.
@@ -129,8 +132,11 @@ def test_side_list_counts_filters_and_scrolls(article, open_as, live_server):
     _tag(page, more, len(SAMPLE_TEXT), "r")
     items = page.locator(".annotation-list .ann-item")
     assert items.count() == 3
-    assert [t.split("“")[1].rstrip("”") for t in items.all_inner_texts()] == [
-        "Maduro", "Quelle: Sputnik © Magda Hibelli 📷", "Mehr zum Thema - Russische Botschaft dementiert"]
+    assert [t.split("“")[1].rstrip("”") for t in items.all_text_contents()] == [
+        "Maduro",
+        "Quelle: Sputnik © Magda Hibelli 📷",
+        "Mehr zum Thema - Russische Botschaft dementiert",
+    ]
     counts = page.eval_on_selector_all(".counts tbody tr", "rows => rows.map(r => r.innerText)")
     assert len(counts) == 3 and all(row.endswith("1") for row in counts)
     page.select_option(".filter-layer", "publisher")

@@ -35,7 +35,9 @@ def test_a_save_made_while_the_server_is_down_lands_when_it_is_back(article, ope
     drag_select(page, start, start + len("Magda Hibelli"))
     page.keyboard.press("p")
     page.check("input[name=q-genre][value=reporting]")
-    page.wait_for_function("() => document.getElementById('workspace').dataset.saveState === 'offline'")
+    page.wait_for_function(
+        "() => document.getElementById('workspace').dataset.saveState === 'offline'"
+    )
     assert "not saved yet" in page.inner_text("#save-status")
     mark = page.locator("#article-text mark.hl")
     assert "p0" in mark.get_attribute("class").split(), "the unsaved span is marked as such"
@@ -50,7 +52,11 @@ def test_a_save_made_while_the_server_is_down_lands_when_it_is_back(article, ope
     page.click("#save-status [data-action=retry]")
     wait_saved(page, timeout=15_000)
     (stored,) = stored_annotations(article.id)
-    assert (stored.start, stored.exact, stored.label.key) == (start, "Magda Hibelli", "image-credit")
+    assert (stored.start, stored.exact, stored.label.key) == (
+        start,
+        "Magda Hibelli",
+        "image-credit",
+    )
     assert stored_answers(article.id) == {"genre": "reporting"}
     assert page.evaluate(OUTBOX) == []
     assert "p0" not in mark.get_attribute("class").split()
@@ -78,7 +84,9 @@ def test_unsaved_changes_survive_a_reload_and_land_later(article, open_as, live_
     page.route("**/api/v1/**", fail_writes)
     drag_select(page, start, start + len("Russische Botschaft"))
     page.keyboard.press("o")
-    page.wait_for_function("() => document.getElementById('workspace').dataset.saveState === 'offline'")
+    page.wait_for_function(
+        "() => document.getElementById('workspace').dataset.saveState === 'offline'"
+    )
     # Change it again while offline: the note and label merge into the queued create.
     page.click("#article-text mark.hl")
     page.select_option("#inspector-label", "official-source")
@@ -98,7 +106,10 @@ def test_unsaved_changes_survive_a_reload_and_land_later(article, open_as, live_
     wait_saved(page, timeout=15_000)  # retried with backoff (at most 10 s apart)
     (stored,) = stored_annotations(article.id)
     assert (stored.exact, stored.label.key, stored.note) == (
-        "Russische Botschaft", "official-source", "offline note")
+        "Russische Botschaft",
+        "official-source",
+        "offline note",
+    )
     assert page.evaluate(OUTBOX) == []
 
 
@@ -121,12 +132,21 @@ def test_two_tabs_do_not_silently_overwrite_each_other(article, open_as, live_se
     assert "changed in another tab" in second.inner_text("#alerts")
     wait_saved(second)
     (stored,) = stored_annotations(article.id)
-    assert (stored.note, stored.label.key, stored.version) == ("from the first tab", "loaded-language", 2)
+    assert (stored.note, stored.label.key, stored.version) == (
+        "from the first tab",
+        "loaded-language",
+        2,
+    )
     # The second tab now shows the saved state, and can edit from there.
     second.wait_for_function(
-        "() => document.getElementById('inspector-label').value === 'loaded-language'")
+        "() => document.getElementById('inspector-label').value === 'loaded-language'"
+    )
     second.select_option("#inspector-label", "exaggeration")
     wait_saved(second)
     (stored,) = stored_annotations(article.id)
-    assert (stored.note, stored.label.key, stored.version) == ("from the first tab", "exaggeration", 3)
+    assert (stored.note, stored.label.key, stored.version) == (
+        "from the first tab",
+        "exaggeration",
+        3,
+    )
     assert json.dumps(second.evaluate(OUTBOX)) == "[]"

@@ -76,8 +76,12 @@ def test_submit_makes_the_assignment_read_only(article, open_as, live_server):
     assert page.locator("#inspector [data-action=delete]").count() == 0
     drag_select(page, 0, 6)
     page.keyboard.press("l")
-    status, body = api(page, "POST", f"/api/v1/articles/{article.id}/annotations",
-                       {"label": "loaded-language", "start": 0, "end": 6})
+    status, body = api(
+        page,
+        "POST",
+        f"/api/v1/articles/{article.id}/annotations",
+        {"label": "loaded-language", "start": 0, "end": 6},
+    )
     assert (status, body["error"]) == (409, "read_only")
     assert len(stored_annotations(article.id)) == 1
     page.goto(f"{live_server.url}/projects/class")
@@ -94,7 +98,9 @@ def test_instructor_reopens_and_the_reviewer_can_edit_again(article, open_as, li
     from tests.browser.workspace_page import db
 
     db.session.rollback()
-    assignment = db.session.query(Assignment).filter_by(article_id=article.id, status="submitted").one()
+    assignment = (
+        db.session.query(Assignment).filter_by(article_id=article.id, status="submitted").one()
+    )
     status, body = api(teacher, "POST", f"/api/v1/assignments/{assignment.id}/reopen")
     assert (status, body["status"]) == (200, "in_progress")
     open_article(alice, live_server.url, article.id)
@@ -123,8 +129,12 @@ def test_blind_review_hides_the_first_reviewers_work(article, open_as, live_serv
     alice_annotation = stored_annotations(article.id)[0]
     status, _ = api(bob, "GET", f"/api/v1/annotations/{alice_annotation.id}/history")
     assert status == 404
-    status, _ = api(bob, "PATCH", f"/api/v1/annotations/{alice_annotation.id}",
-                    {"version": 1, "note": "mine now"})
+    status, _ = api(
+        bob,
+        "PATCH",
+        f"/api/v1/annotations/{alice_annotation.id}",
+        {"version": 1, "note": "mine now"},
+    )
     assert status == 404
 
     # Bob's own work is his alone, and Alice's page does not show it either.

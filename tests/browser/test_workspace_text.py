@@ -68,8 +68,10 @@ def test_quote_and_offsets_are_exact(hard_article, open_as, live_server, quote, 
     wait_saved(page)
     (stored,) = stored_annotations(hard_article.id)
     assert (stored.start, stored.end) == (start, end)
-    assert stored.exact == quote == canonical[stored.start:stored.end]
-    highlighted = page.eval_on_selector_all("#article-text mark.hl", "ms => ms.map(m => m.textContent).join('')")
+    assert stored.exact == quote == canonical[stored.start : stored.end]
+    highlighted = page.eval_on_selector_all(
+        "#article-text mark.hl", "ms => ms.map(m => m.textContent).join('')"
+    )
     assert highlighted == quote.replace("\n", "")
     assert article_text(page) == canonical
 

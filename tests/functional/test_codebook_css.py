@@ -1,4 +1,4 @@
-"""The codebook stylesheet behind the workspace's label colours (``/projects/<slug>/codebook.css``)."""
+"""The stylesheet of label colours behind the workspace (``/projects/<slug>/codebook.css``)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ def test_unchanged_stylesheet_is_revalidated_cheaply(make, browser):
     make.classroom()
     alice = browser("alice")
     first = alice.get("/projects/class/codebook.css")
-    again = alice.get("/projects/class/codebook.css", headers={"If-None-Match": first.headers["ETag"]})
+    again = alice.get(
+        "/projects/class/codebook.css", headers={"If-None-Match": first.headers["ETag"]}
+    )
     assert again.status_code == 304
     assert again.get_data() == b""
 

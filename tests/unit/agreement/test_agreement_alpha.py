@@ -8,7 +8,8 @@ import krippendorff
 import numpy as np
 import pytest
 
-from annotator.agreement import krippendorff_alpha
+from annotator.agreement import alpha_from_coincidences, krippendorff_alpha
+from annotator.agreement.alpha import binary_alpha_results
 
 NAN = float("nan")
 
@@ -148,3 +149,19 @@ def test_bad_input_raises_clear_errors():
         krippendorff_alpha([[1, 2], [1, 2]], "cardinal")
     with pytest.raises(ValueError, match="unit_weights"):
         krippendorff_alpha([[1, 2], [1, 2]], unit_weights=[1])
+
+
+def test_vectorised_binary_alpha_equals_the_general_one():
+    rng = np.random.default_rng(3)
+    sums = rng.integers(0, 20, size=(300, 3)).astype(float)
+    sums[:20, 1] = 0  # no disagreement
+    sums[20:40, 0] = sums[20:40, 1] = 0  # a single value
+    sums[40:50] = 0  # nothing pairable
+    units = rng.integers(0, 5, size=300).astype(float)
+    results = binary_alpha_results(sums, units, np.full(300, 3))
+    for (o00, o01, o11), n_units, got in zip(sums, units, results, strict=True):
+        want = alpha_from_coincidences(np.array([[o00, o01], [o01, o11]]), "nominal",
+                                       n_units=n_units, n_raters=3)
+        assert got.reason == want.reason
+        assert got.value == pytest.approx(want.value, nan_ok=True)
+        assert got.observed == pytest.approx(want.observed, nan_ok=True)

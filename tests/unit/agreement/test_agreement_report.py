@@ -19,6 +19,7 @@ from annotator.agreement import (
     fleiss_kappa,
     match_spans,
     pooled_unitizing_alpha,
+    report_csv_rows,
     study_report,
     unitizing_alpha,
 )
@@ -208,11 +209,35 @@ def test_batch_overlap_matching_equals_pairwise_matching_on_tangled_data():
             articles, reviewers, crowded, completed, {item.name}, "overlap"), rel=1e-12)
 
 
+def _without_self_overlaps(annotations):
+    """Drop spans that overlap an earlier span of the same reviewer, article and label."""
+    kept, taken = [], {}
+    for a, r, s, e, lab in annotations:
+        spans = taken.setdefault((a, r, lab), [])
+        if all(e <= s0 or e0 <= s for s0, e0 in spans):
+            spans.append((s, e))
+            kept.append((a, r, s, e, lab))
+    return kept
+
+
+def test_unitizing_without_merges_matches_the_public_function():
+    articles, reviewers, annotations, _, completed, _, _ = _study(11, 7, 5)
+    clean = _without_self_overlaps(annotations)
+    report = study_report(articles, reviewers, clean, LAYERS, completed=completed, n_boot=10)
+    for item in report.labels + report.layers:
+        labels = set(item.labels)
+        sections = [([(r, s, e, lab) for a, r, s, e, lab in clean if a == article
+                      and lab in labels], (0, length), completed[article])
+                    for article, length in articles.items()]
+        assert item.unitizing_alpha.value == pytest.approx(
+            pooled_unitizing_alpha(sections).value, rel=1e-9)
+
+
 def test_serialisation_and_csv(report):
     data = report.to_dict()
     text = json.dumps(data, allow_nan=False)
     assert "krippendorff_unitizing_alpha" in text
-    header, rows = report.csv_rows()
+    header, rows = report_csv_rows(report)
     assert header[0] == "section" and all(len(row) == len(header) for row in rows)
     sections = {row[0] for row in rows}
     assert {"label", "layer", "question", "question_pair", "reviewer_pair", "article",
@@ -258,6 +283,7 @@ def test_undefined_study_never_crashes():
         ([("a", "r1", 4, 4, "frame")], "empty or outside"),
         ([("a", "r1", 0, 40, "frame")], "empty or outside"),
         ([("a", "r1", 0, 2.5, "frame")], "integers"),
+        ([("a", "r1", 0, 2, "frame"), ("a", "r1", 0, 2)], "5 fields"),
     ],
 )
 def test_bad_annotations_raise_clear_errors(rows, message):

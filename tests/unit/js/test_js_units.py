@@ -30,5 +30,7 @@ def test_js_unit_tests_pass():
         timeout=120,
     )
     summary = "\n".join(line for line in result.stdout.splitlines() if line.startswith("# "))
-    assert result.returncode == 0, f"node --test failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"
+    assert result.returncode == 0, (
+        f"node --test failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}"
+    )
     assert "# fail 0" in summary, summary

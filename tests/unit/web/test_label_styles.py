@@ -26,7 +26,9 @@ def test_malformed_keys_or_colours_write_nothing():
 def test_stylesheet_of_a_codebook():
     codebook = {
         "name": "*/ body { }",
-        "layers": [{"labels": [{"key": "a", "color": "#ff0000"}, {"key": "b", "color": "#00ff00"}]}],
+        "layers": [
+            {"labels": [{"key": "a", "color": "#ff0000"}, {"key": "b", "color": "#00ff00"}]}
+        ],
     }
     css = label_stylesheet(codebook)
     assert ".sw-a{background-color:#ff0000}" in css and ".sw-b{background-color:#00ff00}" in css
