@@ -313,6 +313,40 @@ def import_command(slug, fmt, file, create_reviewers, base_url) -> None:
     click.echo(report.summary())
 
 
+def _listed(value: str | None) -> list[str]:
+    return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+
+@click.command("agreement")
+@click.argument("slug")
+@click.option("--labels", help="Label keys, comma-separated (default: all).")
+@click.option("--reviewers", help="Usernames, comma-separated (default: all).")
+@click.option("--articles", help="Article ids, comma-separated (default: all).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+              show_default=True)  # fmt: skip
+@click.option("--no-bootstrap", is_flag=True, help="Skip the bootstrap intervals (faster).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: standard output).")  # fmt: skip
+@with_appcontext
+@fails_cleanly
+def agreement_command(slug, labels, reviewers, articles, fmt, no_bootstrap, output) -> None:
+    """Agreement report of a project: spans, questions, reviewer pairs, scores against gold."""
+    from annotator.services.agreement_report import compute_report, parse_filters, render_report
+    from annotator.services.projects import get_project
+
+    filters = parse_filters(articles=_listed(articles), reviewers=_listed(reviewers),
+                            labels=_listed(labels), bootstrap=not no_bootstrap)  # fmt: skip
+    text = render_report(compute_report(get_project(slug), filters), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise click.ClickException(f"{output}: {exc.strerror}") from None
+    click.echo(f"Wrote {output}.", err=True)
+
+
 COMMANDS = (
     init_db_command,
     create_user_command,
@@ -324,6 +358,7 @@ COMMANDS = (
     demo_command,
     export_command,
     import_command,
+    agreement_command,
 )
 
 

@@ -36,6 +36,7 @@ from annotator.formats.timestamps import parse_datetime
 #: A record (one line) larger than this is refused: it protects the reader's memory.
 MAX_RECORD_BYTES = 64 * 1024 * 1024
 _MAX_MANIFEST_BYTES = 1024 * 1024
+_FIELD_NAMES = {member: frozenset(f.name for f in fields) for member, fields in MEMBERS.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,16 +52,18 @@ def _no_constants(name: str) -> object:
 
 
 def _unique_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key!r}")
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
     return result
 
 
-def _loads(text: str) -> object:
-    return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constants)
+# One decoder for every line (``json.loads`` with hooks would build one per call).
+_loads = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_constant=_no_constants).decode
 
 
 class BackupArchive:
@@ -201,13 +204,15 @@ class BackupArchive:
         if not isinstance(record, dict):
             raise self.error(member, line, None, "must be a JSON object")
         fields = MEMBERS[member]
-        names = {f.name for f in fields}
-        for key in record:
-            if key not in names:
-                raise self.error(member, line, key, f"is not a field of {member} records")
+        names = _FIELD_NAMES[member]
+        if record.keys() != names:
+            for key in record:
+                if key not in names:
+                    raise self.error(member, line, key, f"is not a field of {member} records")
+            for spec in fields:
+                if spec.name not in record:
+                    raise self.error(member, line, spec.name, "is missing")
         for spec in fields:
-            if spec.name not in record:
-                raise self.error(member, line, spec.name, "is missing")
             try:
                 record[spec.name] = check_value(spec, record[spec.name])
             except ValueError as exc:
@@ -218,9 +223,19 @@ class BackupArchive:
 
 
 def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return type(value) is int  # JSON integers are exactly int; bool is refused
 
 
+#: JSON types allowed per field kind (``type(value) in ...``: bool is not an int here).
+_KIND_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "time": (str,),
+    "int": (int,),
+    "bool": (bool,),
+    "object": (dict,),
+    "list": (list,),
+    "ref": (int, str),
+}
 _KIND_NAMES = {
     "str": "a string",
     "int": "an integer",
@@ -238,20 +253,10 @@ def check_value(spec: Field, value: object) -> object:
         if spec.nullable:
             return None
         raise ValueError(f"must be {_KIND_NAMES[spec.kind]}, not null")
-    kind = spec.kind
-    ok = {
-        "str": isinstance(value, str),
-        "time": isinstance(value, str),
-        "int": _is_int(value),
-        "bool": isinstance(value, bool),
-        "object": isinstance(value, dict),
-        "list": isinstance(value, list),
-        "ref": _is_int(value) or isinstance(value, str),
-    }[kind]
-    if not ok:
-        raise ValueError(f"must be {_KIND_NAMES[kind]}")
-    if kind == "time":
-        return parse_datetime(value)
+    if type(value) not in _KIND_TYPES[spec.kind]:
+        raise ValueError(f"must be {_KIND_NAMES[spec.kind]}")
+    if spec.kind == "time":
+        return parse_datetime(value)  # type: ignore[arg-type]
     if spec.max_length is not None and len(value) > spec.max_length:  # type: ignore[arg-type]
         raise ValueError(f"is longer than {spec.max_length} characters")
     if spec.minimum is not None and value < spec.minimum:  # type: ignore[operator]

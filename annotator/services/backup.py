@@ -27,12 +27,13 @@ records are written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
 
-from sqlalchemy import Connection, Select, and_, func, select, union
-from sqlalchemy.sql import Subquery
+from sqlalchemy import Connection, Select, func, select, union
 
 from annotator import __version__
 from annotator.extensions import db
@@ -287,67 +288,58 @@ class _Export:
                 question=self.questions,
             ),
         )
+        self.ordinals = self._ordinals()
         writer.write_member("decisions", self._decisions())
         writer.write_member("history", self._history())
 
-    def _ordinals(self) -> dict[str, Subquery]:
-        """Export-local ids (line numbers) of the members history and decisions refer to,
-        numbered by the database in the order the members are written."""
+    def _ordinals(self) -> dict[str, _Ordinals]:
+        """Export-local ids of the members history and decisions refer to, by database id.
 
-        def numbered(model, order, *clauses) -> Subquery:
-            n = func.row_number().over(order_by=order).label("n")
-            query = select(model.id.label("id"), n)
-            for clause in clauses:
-                query = query.join(*clause) if isinstance(clause, tuple) else query.where(clause)
-            return query.subquery()
+        The database numbers the rows (``row_number()``) in the order the members are
+        written, and hands them back in id order, so lookups are binary searches.
+        """
 
-        def of_articles(model) -> tuple:
-            return (Article, Article.id == model.article_id)
+        def numbered(model, order, *where, join: bool = False) -> _Ordinals:
+            n = func.row_number().over(order_by=order)
+            query = select(model.id, n)
+            if join:
+                query = query.join(Article, Article.id == model.article_id)
+            rows = self.conn.execution_options(yield_per=_YIELD_PER).execute(
+                query.where(*where).order_by(model.id)
+            )
+            return _Ordinals(rows)
 
+        project, article = self.project_id, self.in_project
         return {
-            "annotation": numbered(
-                Annotation, _ANNOTATION_ORDER, of_articles(Annotation), self.in_project
-            ),
-            "answer": numbered(Answer, Answer.id, of_articles(Answer), self.in_project),
-            "assignment": numbered(
-                Assignment, Assignment.id, Assignment.project_id == self.project_id
-            ),
-            "membership": numbered(
-                Membership, Membership.id, Membership.project_id == self.project_id
-            ),
+            "annotation": numbered(Annotation, _ANNOTATION_ORDER, article, join=True),
+            "answer": numbered(Answer, Answer.id, article, join=True),
+            "assignment": numbered(Assignment, Assignment.id, Assignment.project_id == project),
+            "membership": numbered(Membership, Membership.id, Membership.project_id == project),
             "adjudication": numbered(
-                AdjudicationDecision,
-                AdjudicationDecision.id,
-                of_articles(AdjudicationDecision),
-                self.in_project,
+                AdjudicationDecision, AdjudicationDecision.id, article, join=True
             ),
         }
 
     def _decisions(self) -> Iterator[dict]:
         d = AdjudicationDecision
-        gold = self._ordinals()["annotation"]
         names = "id article_id:article adjudicator_id:adjudicator kind decision candidate reason"
         query = (
-            select(*_columns(d, names + " created"), gold.c.n.label("gold_annotation"))
+            _select(d, names + " gold_annotation_id:gold_annotation created")
             .join(Article, Article.id == d.article_id)
-            .outerjoin(gold, gold.c.id == d.gold_annotation_id)
             .where(self.in_project)
             .order_by(d.id)
         )
-        return self._records("decisions", query, article=self.articles, adjudicator=self.users)
+        refs = {"article": self.articles, "adjudicator": self.users}
+        return self._records(
+            "decisions", query, gold_annotation=self.ordinals["annotation"], **refs
+        )
 
     def _history(self) -> Iterator[dict]:
         h = HistoryEntry
-        ordinals = self._ordinals()
-        n = func.coalesce(*(o.c.n for o in ordinals.values())).label("n")
-        query = select(*_columns(h, "entity entity_id action actor_id:actor article_id at"), n)
-        query = query.add_columns(h.before, h.after)
-        for entity, numbered in ordinals.items():
-            query = query.outerjoin(
-                numbered, and_(h.entity == entity, numbered.c.id == h.entity_id)
-            )
-        query = query.where(h.project_id == self.project_id).order_by(h.id)
+        names = "entity entity_id action actor_id:actor article_id at before after"
+        query = _select(h, names).where(h.project_id == self.project_id).order_by(h.id)
         keys = {
+            **self.ordinals,
             "user": self.users,
             "label": self.labels,
             "layer": self.layers,
@@ -357,14 +349,39 @@ class _Export:
             "codebook": {self.codebook_id: self.codebook_name},
         }
         for row in self._records("history", query, actor=self.users):
-            entity, n = row["entity"], row.pop("n")
-            ref = n if entity in ordinals else keys.get(entity, {}).get(row["entity_id"])
+            lookup = keys.get(row["entity"])
+            ref = lookup.get(row["entity_id"]) if lookup is not None else None
             article = self.articles.get(row["article_id"])
             row["entity_ref"] = ref
             row["entity_id"] = row["entity_id"] if ref is None else None
             row["article"] = article
             row["article_id"] = row["article_id"] if article is None else None
             yield row
+
+
+class _Ordinals:
+    """Database id -> export-local id for one member: two sorted arrays, 16 bytes a row."""
+
+    def __init__(self, rows: Iterable[tuple[int, int]]) -> None:
+        self.ids = array("q")
+        self.numbers = array("q")
+        for row_id, number in rows:
+            self.ids.append(row_id)
+            self.numbers.append(number)
+
+    def get(self, row_id: int | None) -> int | None:
+        if row_id is None:
+            return None
+        i = bisect_left(self.ids, row_id)
+        if i < len(self.ids) and self.ids[i] == row_id:
+            return self.numbers[i]
+        return None
+
+    def __getitem__(self, row_id: int) -> int:
+        number = self.get(row_id)
+        if number is None:
+            raise KeyError(row_id)
+        return number
 
 
 # Annotations are grouped by article, so that the restore's check streams one article text

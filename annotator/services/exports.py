@@ -266,8 +266,9 @@ def _brat_labels(conn, project: Project) -> list[BratLabel]:
 def _brat(project: Project) -> Iterator[bytes]:
     with read_snapshot() as conn:
         names = records.project_names(conn, project)
+        articles = records.article_records(conn, project.id)
         members = brat_files(
-            records.article_records(conn, project.id),
+            articles,
             records.annotation_records(conn, names, project.id, gold=False),
             labels=_brat_labels(conn, project),
         )
@@ -275,6 +276,8 @@ def _brat(project: Project) -> Iterator[bytes]:
             yield from zip_chunks(members)
         except ValueError as exc:  # a span that no longer matches its text: a data problem
             raise ValidationFailed(f"brat export stopped: {exc}", field="format") from exc
+        finally:
+            articles.close()  # brat_files stops reading after the last annotated article
 
 
 def _backup(project: Project) -> Iterator[bytes]:

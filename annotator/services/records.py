@@ -337,35 +337,49 @@ def annotation_records(
 def answer_records(
     conn: Connection, names: ProjectNames, project_id: int, *, gold: bool | None = False
 ) -> Iterator[AnswerRecord]:
-    """Stream the project's answers (cleared answers, ``value`` NULL, are not answers)."""
+    """Stream the project's answers (cleared answers, ``value`` NULL, are not answers).
+
+    Order: article (project order), reviewers' answers before gold, username, question
+    (codebook order), id: names rather than ids, so the order survives a move to another
+    instance where the accounts and questions have other ids.
+    """
     query = (
         select(
             Answer.id, Answer.article_id, Answer.author_id, Answer.question_id, Answer.value,
             Answer.created, Answer.updated, Answer.version, Answer.is_gold,
         )
         .join(Article, Article.id == Answer.article_id)
+        .join(User, User.id == Answer.author_id)
+        .join(Question, Question.id == Answer.question_id)
         .where(
             Article.project_id == project_id,
             Answer.value.is_not(None),
             _gold_filter(Answer.is_gold, gold),
         )
-        .order_by(Article.position, Article.id, Answer.author_id, Answer.question_id, Answer.id)
-    )  # fmt: skip
-    for row in conn.execution_options(yield_per=2000).execute(query):
-        id_, article_id, author_id, question_id, value, created, updated, version, is_gold = row
-        yield AnswerRecord(
-            id=id_,
-            project=names.slug,
-            article_id=article_id,
-            article_title=names.articles[article_id][0],
-            reviewer=names.users[author_id][0],
-            question=names.questions[question_id],
-            answer=value,
-            created=created,
-            updated=updated,
-            version=version,
-            gold=is_gold,
+        .order_by(
+            Article.position, Article.id, Answer.is_gold, User.username, Question.position,
+            Question.key, Answer.id,
         )
+    )  # fmt: skip
+    with conn.execution_options(yield_per=2000).execute(query) as result:
+        yield from (_answer_record(names, row) for row in result)
+
+
+def _answer_record(names: ProjectNames, row) -> AnswerRecord:
+    id_, article_id, author_id, question_id, value, created, updated, version, is_gold = row
+    return AnswerRecord(
+        id=id_,
+        project=names.slug,
+        article_id=article_id,
+        article_title=names.articles[article_id][0],
+        reviewer=names.users[author_id][0],
+        question=names.questions[question_id],
+        answer=value,
+        created=created,
+        updated=updated,
+        version=version,
+        gold=is_gold,
+    )
 
 
 def article_records(conn: Connection, project_id: int) -> Iterator[ArticleRecord]:
@@ -378,5 +392,8 @@ def article_records(conn: Connection, project_id: int) -> Iterator[ArticleRecord
         .where(Article.project_id == project_id)
         .order_by(Article.position, Article.id)
     )  # fmt: skip
-    for row in conn.execution_options(yield_per=50).execute(query):
-        yield ArticleRecord(*row)
+    # Texts can be long: stream them (a server-side cursor on PostgreSQL), and close the
+    # cursor even when the consumer stops early (``close()`` on this generator).
+    with conn.execution_options(yield_per=50).execute(query) as result:
+        for row in result:
+            yield ArticleRecord(*row)

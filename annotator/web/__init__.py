@@ -19,6 +19,9 @@ def register_web(app: Flask) -> None:
     from annotator.web import exports
 
     app.register_blueprint(exports.bp)
+    from annotator.web import agreement
+
+    app.register_blueprint(agreement.bp)
     app.jinja_env.globals["role_names"] = {
         "instructor": "Instructor",
         "reviewer": "Reviewer",

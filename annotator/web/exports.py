@@ -28,13 +28,14 @@ from flask import (
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, StringField
+from wtforms.validators import AnyOf
 
 from annotator.permissions import can_export, can_import_annotations, can_manage_project
 from annotator.services.access import load_project, require
 from annotator.services.errors import ValidationFailed
 from annotator.services.exports import FORMATS, export_project
-from annotator.services.imports import CREATES_REVIEWERS_BY_DEFAULT, import_file
+from annotator.services.imports import import_file
 
 bp = Blueprint("exports", __name__, url_prefix="/projects/<slug>")
 bp.add_app_template_global(can_export, "can_export")
@@ -49,7 +50,10 @@ IMPORT_CHOICES = [
 
 
 class ImportForm(FlaskForm):
-    format = SelectField("Format", choices=IMPORT_CHOICES)
+    # Rendered as a <select> by the template (wtforms' SelectField choices API is in flux).
+    format = StringField(
+        "Format", validators=[AnyOf([key for key, _ in IMPORT_CHOICES], "Choose a format.")]
+    )
     file = FileField("File", validators=[FileRequired("Choose a file to import.")])
     create_reviewers = BooleanField(
         "Create accounts for unknown reviewers in JSON Lines, W3C and brat files too "
@@ -74,7 +78,7 @@ def _page(project, actor, *, form: ImportForm | None = None, error=None, status:
         can_import=can_import_annotations(actor),
         form=form or ImportForm(formdata=None),
         error=error,
-        creates_by_default=sorted(CREATES_REVIEWERS_BY_DEFAULT),
+        import_choices=IMPORT_CHOICES,
     ), status
 
 

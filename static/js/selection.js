@@ -34,6 +34,7 @@ export class SelectionController {
    * @param {(keys: string[], mark: HTMLElement) => void} handlers.onActivate open the inspector
    * @param {() => void} handlers.onChooseLabel Enter with a selection: go to the palette
    * @param {() => object[]} handlers.annotations visible annotations in text order
+   * @param {(key: string, mark: HTMLElement) => void} [handlers.onFocus] a highlight got focus
    * @param {HTMLElement} caret the element drawn as the keyboard caret
    */
   constructor(view, handlers, caret) {
@@ -134,15 +135,6 @@ export class SelectionController {
     const position = this.view.offsetToPoint(point, 1);
     if (!position) return;
     document.getSelection().collapse(position.node, position.offset);
-  }
-
-  /** Select `[start, end)` (used by tests of keyboard flows and by "select again"). */
-  select(start, end) {
-    const range = this.view.rangeFor(start, end);
-    if (!range) return;
-    const selection = document.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
   }
 
   #caretOffset() {
@@ -260,6 +252,7 @@ export class SelectionController {
     mark.focus({ preventScroll: true });
     if (scroll) mark.scrollIntoView({ block: "center" });
     this.placeCaret(Number(mark.dataset.s));
+    this.handlers.onFocus?.(key, mark);
     return mark;
   }
 

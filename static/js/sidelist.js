@@ -1,11 +1,18 @@
 /**
  * The side list: the annotations in text order, filterable by layer and label, with counts
  * per label. Each entry is a button: activating it scrolls to the span, focuses it and opens
- * the inspector. Re-rendering is batched to one per animation frame, as one innerHTML string,
- * so a long list (thousands of entries) stays cheap to update after each change.
+ * the inspector.
+ *
+ * A long list (thousands of entries) is shown a page at a time: the first PAGE entries, then
+ * more when the end of the list scrolls into view or "Show more" is pressed. Styling thousands
+ * of entries at once cost more main-thread time than rendering the whole article. Redraws are
+ * batched to one per animation frame, as one innerHTML string.
  */
 
 import { escapeHtml } from "./render.js";
+
+/** Entries shown at first, and added by each "Show more". */
+export const PAGE = 200;
 
 function preview(quote, limit = 80) {
   const flat = quote.replace(/\s+/g, " ").trim();
@@ -33,6 +40,7 @@ export class SideList {
     this.frame = null;
     this.annotations = [];
     this.pending = new Set();
+    this.limit = PAGE;
   }
 
   render() {
@@ -54,19 +62,29 @@ export class SideList {
       `<thead><tr><th scope="col">Label</th><th scope="col" class="num">Count</th></tr></thead>` +
       `<tbody></tbody></table></details>` +
       `<p class="shown muted" aria-live="polite"></p>` +
-      `<ol class="annotation-list" aria-labelledby="sidelist-title"></ol>`;
+      `<ol class="annotation-list" aria-labelledby="sidelist-title"></ol>` +
+      `<button type="button" class="show-more" hidden></button>`;
     this.list = this.container.querySelector(".annotation-list");
     this.counts = this.container.querySelector(".counts tbody");
     this.total = this.container.querySelector(".total");
     this.shown = this.container.querySelector(".shown");
+    this.more = this.container.querySelector(".show-more");
     this.container.querySelector(".filter-layer").addEventListener("change", (event) => {
       this.layerFilter = event.target.value;
+      this.limit = PAGE;
       this.#draw();
     });
     this.container.querySelector(".filter-label").addEventListener("change", (event) => {
       this.labelFilter = event.target.value;
+      this.limit = PAGE;
       this.#draw();
     });
+    this.more.addEventListener("click", () => this.#showMore());
+    if (typeof IntersectionObserver === "function") {
+      new IntersectionObserver((entries) => {
+        if (entries.some((entry) => entry.isIntersecting) && !this.more.hidden) this.#showMore();
+      }).observe(this.more);
+    }
     this.list.addEventListener("click", (event) => {
       const item = event.target.closest(".ann-item");
       if (item) this.onOpen(item.dataset.key);
@@ -101,13 +119,21 @@ export class SideList {
     return true;
   }
 
+  #showMore() {
+    this.limit += PAGE;
+    this.#draw();
+  }
+
   #draw() {
     const counts = new Map();
     const parts = [];
     let shown = 0;
+    let matching = 0;
     for (const annotation of this.annotations) {
       counts.set(annotation.label, (counts.get(annotation.label) || 0) + 1);
       if (!this.#matches(annotation)) continue;
+      matching += 1;
+      if (shown >= this.limit) continue;
       shown += 1;
       const label = this.labels.get(annotation.label);
       const unsaved = this.pending.has(annotation.key)
@@ -125,7 +151,10 @@ export class SideList {
     this.list.innerHTML = parts.join("");
     this.total.textContent = `(${this.annotations.length})`;
     this.shown.textContent =
-      shown === this.annotations.length ? "" : `Showing ${shown} of ${this.annotations.length}.`;
+      matching === this.annotations.length ? "" : `${matching} of ${this.annotations.length} match.`;
+    const rest = matching - shown;
+    this.more.hidden = rest <= 0;
+    this.more.textContent = `Show ${Math.min(rest, PAGE)} more (${rest} not shown)`;
     let rows = "";
     for (const [key, label] of this.labels) {
       const count = counts.get(key);

@@ -73,12 +73,13 @@ class Workspace {
       const url = document.querySelector(`link[data-load="${name}"]`)?.href;
       return url ? this.api.getPreloaded(url) : this.api.get(path);
     };
-    const [article, annotations] = await Promise.all([
+    const pending = [
       preloaded("article", `/articles/${id}`),
       preloaded("annotations", `/articles/${id}/annotations${mine}`),
-    ]);
+    ];
     const answersRequest = this.staff ? Promise.resolve([]) : this.api.get(`/articles/${id}/answers`);
     answersRequest.catch(() => {}); // reported when awaited, after the text is on screen
+    const [article, annotations] = await Promise.all(pending);
     this.#setupModel(article);
     if (this.writable) this.#setupOutbox();
     this.store.reset(replay(annotations, this.outbox?.ops ?? [], this.user));
@@ -94,8 +95,8 @@ class Workspace {
     const drawList = () => this.sidelist.drawNow(this.store.visible(), this.pendingKeys());
     if ("requestIdleCallback" in window) requestIdleCallback(drawList, { timeout: 500 });
     else setTimeout(drawList, 0);
-    await this.#loadAnswers(answersRequest);
     if (this.sync) this.sync.start({ delayMs: this.outbox.size ? CLAIM_WAIT_MS : 0 });
+    await this.#loadAnswers(answersRequest);
   }
 
   #setupModel(article) {
@@ -154,6 +155,7 @@ class Workspace {
         onActivate: (keys) => this.inspector.open(keys),
         onChooseLabel: () => this.palette.focusSearch(),
         annotations: () => this.store.visible(),
+        onFocus: (key, mark) => this.#announceHighlight(key, mark),
       },
       $("#caret"),
     );
@@ -235,6 +237,18 @@ class Workspace {
     if (this.palette.container.contains(document.activeElement)) {
       this.selection.focusAnnotation(key, { scroll: false });
     }
+  }
+
+  /** Tell screen-reader users which labels the focused highlight carries. */
+  #announceHighlight(key, mark) {
+    const annotation = this.store.get(key);
+    if (!annotation) return;
+    const others = TextView.keysOf(mark).filter((other) => other !== key).length;
+    const name = this.labels.get(annotation.label)?.name ?? annotation.label;
+    const flat = annotation.quote.replace(/\s+/g, " ");
+    const quote = flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+    const overlap = others ? ` Overlaps ${others} other annotation(s).` : "";
+    this.status.announce(`${name}: “${quote}”.${overlap} Press Enter to open it.`);
   }
 
   #setCurrent(key) {

@@ -109,6 +109,10 @@ def test_delete_and_undo_with_button_and_keyboard(article, open_as, live_server)
     page.focus("#article-text")
     page.keyboard.press("]")
     assert page.evaluate("() => document.activeElement.matches('mark.hl')")
+    page.wait_for_function(  # screen readers hear the labels of the focused highlight
+        "() => document.getElementById('announcer').textContent"
+        ".startsWith('News agency or other outlet: “Sputnik”')"
+    )
     page.keyboard.press("Enter")
     assert page.locator("#inspector").is_visible()
     page.keyboard.press("Escape")

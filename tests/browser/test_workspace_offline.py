@@ -150,3 +150,30 @@ def test_two_tabs_do_not_silently_overwrite_each_other(article, open_as, live_se
         3,
     )
     assert json.dumps(second.evaluate(OUTBOX)) == "[]"
+
+
+def test_a_change_made_after_the_session_expired_lands_after_signing_in(
+    article, open_as, live_server
+):
+    page = open_article(open_as("alice"), live_server.url, article.id)
+    page.context.clear_cookies()  # the session is gone (expired, or signed out elsewhere)
+    start = SAMPLE_TEXT.index("Maduro")
+    drag_select(page, start, start + 6)
+    page.keyboard.press("o")
+    page.wait_for_function(
+        "() => document.getElementById('workspace').dataset.saveState === 'signed-out'"
+    )
+    assert page.locator("#save-status a[href='/login']").count() == 1
+    assert stored_annotations(article.id) == []
+
+    login = page.context.new_page()  # signing in again in another tab
+    login.goto(f"{live_server.url}/login")
+    login.fill("input[name=username]", "alice")
+    login.fill("input[name=password]", "correct-horse-battery")
+    with login.expect_navigation():
+        login.click("button[type=submit]")
+    login.close()
+
+    wait_saved(page, timeout=15_000)  # the next retry renews the CSRF token and lands
+    (stored,) = stored_annotations(article.id)
+    assert stored.exact == SAMPLE_TEXT[start : start + 6]

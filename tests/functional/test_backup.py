@@ -206,6 +206,25 @@ def test_backup_is_the_same_whether_written_to_a_file_or_a_stream(app, make, tmp
     assert names == [f"{m}.jsonl" for m in MEMBERS] + ["manifest.json"]
 
 
+def test_a_backup_is_restored_from_a_stream_that_cannot_seek(app, make, empty_app):
+    populate(make)
+    data = backup_bytes()
+
+    class Upload:  # read-only, like a request body
+        def __init__(self):
+            self.source = io.BytesIO(data)
+
+        def read(self, size=-1):
+            return self.source.read(size)
+
+        def seekable(self):
+            return False
+
+    with empty_app.app_context():
+        assert restore_backup(Upload(), filename="upload.zip").slug == "class"
+        assert backup_bytes() == data
+
+
 def test_api_tokens_are_not_in_a_backup(app, make):
     from annotator.services.accounts import create_api_token
 
