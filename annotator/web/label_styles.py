@@ -2,12 +2,15 @@
 
 Under the app's Content-Security-Policy (``style-src 'self'``) neither ``style="..."``
 attributes nor ``<style>`` blocks are allowed, yet every label has its own colour. This module
-writes one small rule set per label; the page links it as ``/projects/<slug>/codebook.css``.
+writes one small rule set per label; every page that shows labels links it as
+``/projects/<slug>/codebook.css``.
 
 Classes per label key ``K`` (keys are slugs, see ``codebook_checks.KEY_PATTERN``, so they are
 valid in class names after a prefix):
 
-- ``sw-K``: a colour swatch; ``c-K``: a chip (label name on the label colour);
+- ``sw-K`` / ``swatch-K``: a colour swatch; ``c-K``: a chip (label name on the label colour);
+- ``lbl-K``: sets ``--label-color`` for pages that draw with the colour themselves
+  (comparison tracks, agreement bars, dashboard);
 - ``t-K``: the faint tint of a highlight; ``g-K``: its label tag (``::before``; the selector
   is as specific as workspace.css's default tag rule and comes later, so it wins);
 - ``u<lane>-K``: the underline colour of an annotation drawn in stacking lane ``lane``
@@ -44,7 +47,8 @@ def label_rules(key: str, color: str) -> str:
     ink = ink_for(color)
     lanes = "".join(f".hl.u{lane}-{key}{{--u{lane}:{color}}}" for lane in range(MAX_LANES))
     return (
-        f".sw-{key}{{background-color:{color}}}"
+        f".sw-{key},.swatch-{key}{{background-color:{color}}}"
+        f".lbl-{key}{{--label-color:{color}}}"
         f".c-{key}{{background-color:{color};color:{ink}}}"
         f".hl.t-{key}{{--tint:{color}{TINT_ALPHA}}}"
         f"mark.hl.g-{key}::before{{background-color:{color};color:{ink}}}"

@@ -3,21 +3,19 @@
 Both pages are server-rendered and work without scripts (filters are GET forms, decisions
 are POST forms that redirect back to the row they changed); the ES modules in
 ``static/js/review/`` only add selection, keyboard navigation and the "use text selection"
-helper. Label colours come from a small per-project stylesheet (:func:`label_colours`),
+helper. Label colours come from the project stylesheet (``articles.codebook_css``),
 because the Content-Security-Policy forbids inline style attributes.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.codebook_checks import COLOR_PATTERN, KEY_PATTERN
 from annotator.extensions import db
 from annotator.models import Article
 from annotator.permissions import can_adjudicate, can_view_agreement
 from annotator.services import adjudication as adjudication_service
-from annotator.services.access import load_project
 from annotator.services.adjudication_answers import decide_answer
 from annotator.services.adjudication_state import adjudication_state
 from annotator.services.codebooks import codebook_dict
@@ -190,20 +188,6 @@ def adjudicate_bulk(article_id: int):
         "success",
     )
     return _back(article_id)
-
-
-@bp.get("/projects/<slug>/labels.css")
-def label_colours(slug: str):
-    """``.lbl-<key> { --label-color: #rrggbb }`` for every label of the project's codebook."""
-    project, _ = load_project(current_user, slug)
-    lines = ["/* Label colours of this project's codebook (generated). */"]
-    for layer in codebook_dict(project.codebook_id)["layers"]:
-        for label in layer["labels"]:
-            if KEY_PATTERN.fullmatch(label["key"]) and COLOR_PATTERN.fullmatch(label["color"]):
-                lines.append(f".lbl-{label['key']} {{ --label-color: {label['color']}; }}")
-    response = current_app.response_class("\n".join(lines) + "\n", mimetype="text/css")
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -48,7 +48,7 @@ def test_add_a_label_and_it_reaches_the_workspace_codebook(make, browser):
     assert framing["labels"][-1]["key"] == "false-balance"
     assert (
         ".swatch-false-balance{background-color:#0f766e}"
-        in teacher.get("/projects/class/label-colours.css").text
+        in teacher.get("/projects/class/codebook.css").text
     )
     history = db.session.execute(
         select(HistoryEntry).where(HistoryEntry.entity == "label")

@@ -112,11 +112,11 @@ def test_queries_do_not_grow_with_the_class(make, browser):
 def test_label_colour_stylesheet(make, browser):
     make.classroom()
     teacher = browser("teacher")
-    response = teacher.get("/projects/class/label-colours.css")
+    response = teacher.get("/projects/class/codebook.css")
     assert response.mimetype == "text/css"
     assert ".swatch-loaded-language{background-color:#" in response.text
     cached = teacher.get(
-        "/projects/class/label-colours.css", headers={"If-None-Match": response.headers["ETag"]}
+        "/projects/class/codebook.css", headers={"If-None-Match": response.headers["ETag"]}
     )
     assert cached.status_code == 304
 

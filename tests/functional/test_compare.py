@@ -129,11 +129,11 @@ def test_page_is_csp_clean(seeded, browser):
 
 
 def test_label_colour_stylesheet(seeded, browser):
-    response = browser("alice").get("/projects/class/labels.css")
+    response = browser("alice").get("/projects/class/codebook.css")
     assert response.status_code == 200
     assert response.mimetype == "text/css"
-    assert ".lbl-direct-quote { --label-color: #1d4ed8; }" in response.get_data(as_text=True)
-    assert browser("mallory").get("/projects/class/labels.css").status_code == 404
+    assert ".lbl-direct-quote{--label-color:#1d4ed8}" in response.get_data(as_text=True)
+    assert browser("mallory").get("/projects/class/codebook.css").status_code == 404
 
 
 def test_project_page_links(seeded, browser):

@@ -31,7 +31,9 @@ def test_stylesheet_of_a_codebook():
         ],
     }
     css = label_stylesheet(codebook)
-    assert ".sw-a{background-color:#ff0000}" in css and ".sw-b{background-color:#00ff00}" in css
+    assert ".sw-a,.swatch-a{background-color:#ff0000}" in css
+    assert ".sw-b,.swatch-b{background-color:#00ff00}" in css
+    assert ".lbl-a{--label-color:#ff0000}" in css
     assert "body" not in css
 
 
