@@ -5,12 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import Article, Assignment, AssignmentStatus, Project, User, utcnow
-from annotator.permissions import Role, can_reopen, can_submit
+from annotator.models import Assignment, AssignmentStatus, Project, User, utcnow
+from annotator.permissions import can_reopen, can_submit
 from annotator.services import history
 from annotator.services.access import load_article_context, require
 from annotator.services.errors import Conflict, NotFound
-from annotator.services.projects import members
 
 
 def assignment_dict(assignment: Assignment) -> dict:
@@ -46,15 +45,6 @@ def assign(project: Project, article_ids: list[int], reviewer_ids: list[int], du
             created += 1
     db.session.commit()
     return created
-
-
-def assign_all(project: Project, due=None) -> int:
-    """Assign every article of the project to every reviewer."""
-    article_ids = list(
-        db.session.execute(select(Article.id).where(Article.project_id == project.id)).scalars()
-    )
-    reviewer_ids = [user.id for user, _ in members(project, Role.REVIEWER)]
-    return assign(project, article_ids, reviewer_ids, due=due)
 
 
 def mark_activity(assignment_id: int | None) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from annotator.extensions import db
 from annotator.permissions import Role
-from annotator.services import accounts, articles, assignments, projects
+from annotator.services import accounts, articles, planning, projects
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"
 DEMO_SLUG = "demo"
@@ -73,5 +73,5 @@ def build_demo(password: str | None = None) -> DemoResult:
                 setattr(article, key, value)
     db.session.commit()
     result.articles_added = len(report.added)
-    result.assignments_created = assignments.assign_all(project)
+    result.assignments_created = planning.assign_everyone(project, actor=None)
     return result

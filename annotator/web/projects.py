@@ -8,7 +8,7 @@ from flask_login import current_user
 from annotator.models import AssignmentStatus
 from annotator.permissions import Role, can_manage_project, can_view_agreement
 from annotator.services import articles as article_service
-from annotator.services import assignments as assignment_service
+from annotator.services import planning
 from annotator.services import projects as project_service
 from annotator.services.access import load_project, require
 from annotator.services.errors import ServiceError
@@ -91,6 +91,6 @@ def assign_all(slug: str):
     project, actor = load_project(current_user, slug)
     require(can_manage_project(actor), "Only instructors can assign articles.")
     if EmptyForm().validate_on_submit():
-        created = assignment_service.assign_all(project)
+        created = planning.assign_everyone(project, actor=actor)
         flash(f"Created {created} assignment(s).", "success")
     return redirect(url_for("projects.show", slug=slug))

@@ -60,6 +60,9 @@ def hostile(make):
         if line.strip() and line != "'":
             annotate(reviewer, article, line, "loaded-language", note=payload)
             stored.append((line, payload))
+    from annotator.services.answers import set_answer
+
+    set_answer(reviewer, article.id, "genre", {"value": "reporting"})
     return stored
 
 
@@ -73,8 +76,7 @@ def test_no_downloaded_cell_starts_like_a_formula(hostile, browser, fmt, bom):
     response = browser("teacher").get(f"/projects/class/export/{fmt}?bom={bom}")
     assert response.status_code == 200
     table = _cells(response.get_data())
-    if fmt != "answers-csv":
-        assert table, "the corpus produced no rows"
+    assert table, "the corpus produced no rows"
     for row in table:
         for column, cell in row.items():
             if column in NUMERIC:
