@@ -76,7 +76,7 @@ def fill(database: Path, count: int, articles: int, reviewers: int) -> dict:
     from annotator.models import Label
     from annotator.services import accounts, projects
     from annotator.services.articles import import_articles
-    from annotator.services.assignments import assign_all
+    from annotator.services.planning import assign_everyone
 
     started = time.perf_counter()
     app = create_app(
@@ -109,11 +109,13 @@ def fill(database: Path, count: int, articles: int, reviewers: int) -> dict:
             for n in range(1, articles + 1)
         ]
         report = import_articles(project, [("bench.jsonl", "\n".join(lines).encode())])
-        assign_all(project)
+        assign_everyone(project, actor=None)
         article_rows = [(a.id, article_text(n + 1)) for n, a in enumerate(report.added)]
-        labels = db.session.execute(
-            db.select(Label.id).where(Label.codebook_id == project.codebook_id)
-        ).scalars().all()
+        labels = (
+            db.session.execute(db.select(Label.id).where(Label.codebook_id == project.codebook_id))
+            .scalars()
+            .all()
+        )
         user_ids = [u.id for u in people]
         db.session.remove()
     db_engine_url = str(database)
@@ -143,7 +145,7 @@ def fill(database: Path, count: int, articles: int, reviewers: int) -> dict:
     connection = sqlite3.connect(db_engine_url)
     with connection:
         connection.executemany(
-            "INSERT INTO annotations (article_id, author_id, label_id, start, \"end\", exact,"
+            'INSERT INTO annotations (article_id, author_id, label_id, start, "end", exact,'
             " prefix, suffix, note, is_gold, created, updated, version)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows(),
@@ -199,7 +201,7 @@ def machine() -> str:
 
 def report(filled: dict, results: list[dict], args) -> str:
     lines = [
-        f"| format | wall s | CPU s | peak RSS MB | file MB | target | met |",
+        "| format | wall s | CPU s | peak RSS MB | file MB | target | met |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in results:

@@ -190,6 +190,9 @@ def load_study_rows(
     ):
         rows.articles[id_] = length
         rows.titles[id_] = title
+    if article_ids is not None:
+        # Never read another project's rows; the caller refuses unknown ids by name.
+        article_ids = tuple(id_ for id_ in article_ids if id_ in rows.articles)
     label_keys, question_keys = _codebook(conn, rows, project.codebook_id)
     narrowed = article_ids is not None or reviewers is not None
     people = _people(conn, User.id.in_(_reviewer_ids(project.id, with_authors=narrowed)))

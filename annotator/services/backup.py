@@ -12,17 +12,19 @@ canonical text, assignments, annotations including soft-deleted and gold ones, a
 including gold ones, adjudication decisions and the project's history. Password hashes
 are included because a backup exists to bring an instance back as it was: a restored
 reviewer signs in with their old password. The file must therefore be kept like the
-database itself. API tokens are not included: a token is a credential for one instance,
-a copied token hash would silently keep a revoked-looking script working on a second
-instance, and a user can make a new token in a second.
+database itself. API tokens are not included: a token is a script's credential for one
+instance, and copying its hash would let a token nobody issued there (possibly a leaked
+or forgotten one) work on a second instance; making a new token takes a second.
 
 Consistency: everything is read in one snapshot (PostgreSQL ``REPEATABLE READ``; on
 SQLite an explicit read transaction, which WAL gives snapshot semantics), on a connection
 of its own, so a backup taken while people work never refers to a row it does not hold.
 Memory stays flat: rows are streamed (``yield_per``); only the small tables (users,
-articles' ids, codebook keys) are held as lookups; the export-local ids that history and
-decisions refer to are numbered by the database (``row_number()``) in the same order the
-records are written.
+articles' ids, codebook keys) are held as dicts; the export-local ids that history and
+decisions refer to are numbered by the database (``row_number()``) in the order the
+records are written and held as sorted integer arrays (16 bytes per row). Measured on
+SQLite: 200,000 annotations with 200,000 history entries in about 13 s, peak RSS about
+20 MB above the app's baseline.
 """
 
 from __future__ import annotations
@@ -64,7 +66,8 @@ _YIELD_PER = 1000
 def write_backup(project: Project, fileobj: BinaryIO) -> None:
     """Write ``project`` as one backup zip to ``fileobj`` (any writable binary file).
 
-    The same project state always gives the same bytes. Reads committed data only.
+    The same project state always gives the same bytes, whether ``fileobj`` is a file or
+    a write-only stream. Reads committed data only, in one snapshot.
     """
     with _snapshot() as conn, BackupWriter(fileobj) as writer:
         _Export(conn, project.id).write(writer)

@@ -50,7 +50,10 @@ def test_report_page_charts_filters_and_drill_down(open_as, live_server, app):
     with page.expect_navigation():
         page.click(f"#article-{article} th a")
     assert f"/agreement/articles/{article}" in page.url
-    assert page.locator("#article-counts tbody tr").count() == 8  # lena.k is still counted
+    columns = page.locator("#article-counts thead th").all_inner_texts()
+    assert len(columns) == 10 and columns[-1] == "Gold"  # label, 8 reviewers, gold
+    assert "lena.k" in columns and "omar.f" not in columns  # in progress counts, idle does not
+    assert page.locator("#article-counts tbody tr").count() == 2  # the two chosen labels
     with page.expect_navigation():
         page.click("#compare-link")
     assert page.url.endswith(f"/articles/{article}/compare")

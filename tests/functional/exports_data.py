@@ -47,7 +47,7 @@ def build_study(make, *, slug: str = "class") -> Study:
         "teacher": make.user("teacher", name="Tina Teacher"),
         "scholar": make.user("scholar", name="Sam Scholar"),
         "alice": make.user("alice", name="Alice Ä."),
-        "bob": make.user("bob", name="Bob 😀, \"B\""),
+        "bob": make.user("bob", name='Bob 😀, "B"'),
         "mallory": make.user("mallory"),
     }
     make.member(project, people["teacher"], "instructor")
@@ -65,8 +65,8 @@ def build_study(make, *, slug: str = "class") -> Study:
         make.assign(project, articles[key], people["bob"])
     alice, bob = people["alice"], people["bob"]
     emoji, combining, crlf = articles["emoji"], articles["combining"], articles["crlf"]
-    annotate(alice, emoji, "😂 und dann 👩🏽‍🔬", "loaded-language", "Emoji, \"zitiert\", ok")
-    annotate(bob, emoji, "lachte sie.\nEnde 🎉", "exaggeration", "=HYPERLINK(\"x\")\nzweite Zeile")
+    annotate(alice, emoji, "😂 und dann 👩🏽‍🔬", "loaded-language", 'Emoji, "zitiert", ok')
+    annotate(bob, emoji, "lachte sie.\nEnde 🎉", "exaggeration", '=HYPERLINK("x")\nzweite Zeile')
     doomed = annotate(alice, emoji, "Quelle: dpa", "agency-or-outlet")
     delete_annotation(alice, doomed["id"])
     annotate(alice, emoji, "Quelle: dpa", "agency-or-outlet", "@mention")

@@ -151,8 +151,12 @@ def test_subset_of_articles(seeded, browser, make):
     assert agency["n_annotations"] == 2 and agency["span_f1_exact"]["value"] == 1.0
 
 
-def test_unknown_filters_are_refused_by_name(seeded, browser):
+def test_unknown_filters_are_refused_by_name(seeded, browser, make):
     client = browser("teacher")
+    foreign = make.article(make.project("other"), text="Anderswo.")
+    elsewhere = client.get("/projects/class/agreement.json", query_string={"articles": foreign.id})
+    assert elsewhere.status_code == 422
+    assert elsewhere.get_json()["message"] == f"No article {foreign.id} in this project."
     page = client.get("/projects/class/agreement", query_string={"labels": "no-such-label"})
     assert page.status_code == 303
     assert page.headers["Location"].endswith("/projects/class/agreement")
@@ -276,6 +280,8 @@ def test_cli_errors_are_one_line(seeded, runner):
 
 
 def _statements(client, path):
+    """Statements SQLAlchemy runs for one request. The two big reads (annotations, answers) go
+    straight to the driver and are not seen here; they are one query each by construction."""
     seen = []
 
     def count(_conn, _cursor, statement, *_args):

@@ -48,7 +48,7 @@ def hostile(make):
     project = make.project("class", title="=Klasse")
     teacher = make.user("teacher")
     make.member(project, teacher, "instructor")
-    reviewer = make.user("rita", name="=HYPERLINK(\"x\")")
+    reviewer = make.user("rita", name='=HYPERLINK("x")')
     make.member(project, reviewer, "reviewer")
     # the article's own lines start with formulas, so quotes can too
     text = "\n".join(payload.replace("\r", " ").replace("\n", " ") for payload in PAYLOADS)

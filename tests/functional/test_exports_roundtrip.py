@@ -140,8 +140,9 @@ def test_jsonl_round_trip_is_identical(app, study, empty_instance, tmp_path):
         db.session.commit()
         assert extra.id > highest
         imported = db.session.execute(
-            select(func.count()).where(HistoryEntry.action == "import",
-                                       HistoryEntry.entity == "annotation")  # fmt: skip
+            select(func.count()).where(
+                HistoryEntry.action == "import", HistoryEntry.entity == "annotation"
+            )  # fmt: skip
         ).scalar_one()
         assert imported == first.count(b'"type":"annotation"')
 
@@ -173,3 +174,17 @@ def test_importing_the_same_file_twice_adds_nothing(app, study, tmp_path):
     assert "already present" in output
     assert db.session.execute(select(func.count(Annotation.id))).scalar_one() == before
     assert export(app, tmp_path, "jsonl", "b.jsonl", "--gold") == data
+
+
+def test_backup_goes_through_the_same_commands(app, study, empty_instance, tmp_path):
+    """``--format backup`` is delegated to the backup service: export, then restore."""
+    data = export(app, tmp_path, "backup", "class.backup.zip")
+    assert zipfile.is_zipfile(io.BytesIO(data))
+    source = tmp_path / "restore.zip"
+    source.write_bytes(data)
+    with empty_instance.app_context():
+        output = cli(empty_instance, "import", "class", "--format", "backup", str(source))
+        assert "Restored project class" in output
+        assert db.session.execute(select(func.count(Annotation.id))).scalar_one() == 10
+        table = export(empty_instance, tmp_path, "csv", "restored.csv").decode()
+    assert table.count("\r\n") == 1 + 8
