@@ -24,21 +24,10 @@ from annotator.services.adjudication_log import (
 from annotator.services.adjudication_state import adjudicator_context, decision_dict
 from annotator.services.codebooks import question_by_key
 from annotator.services.errors import ValidationFailed
+from annotator.services.records import answer_snapshot
 from annotator.services.reviewer_work import load_article_work
 
 ANSWER_FIELDS = frozenset({"question", "value", "decision", "reason"})
-
-
-def _answer_snapshot(answer: Answer, question_key: str) -> dict:
-    return {
-        "id": answer.id,
-        "article_id": answer.article_id,
-        "author_id": answer.author_id,
-        "question": question_key,
-        "value": answer.value,
-        "version": answer.version,
-        "gold": answer.is_gold,
-    }
 
 
 def set_gold_answer(
@@ -77,7 +66,7 @@ def set_gold_answer(
     else:
         if answer.value == value:
             return
-        before = _answer_snapshot(answer, question.key)
+        before = answer_snapshot(answer, question.key)
         answer.value = value
         answer.version += 1
         answer.updated = now
@@ -90,7 +79,7 @@ def set_gold_answer(
         project_id=context.project_id,
         article_id=context.article_id,
         before=before,
-        after=_answer_snapshot(answer, question.key),
+        after=answer_snapshot(answer, question.key),
     )
 
 

@@ -264,46 +264,32 @@ def update_annotation(user: User, annotation_id: int, payload: Mapping) -> dict:
 
 def delete_annotation(user: User, annotation_id: int, version: object = None) -> dict:
     """Soft-delete one's own annotation; it stays in the database and can be restored."""
-    annotation, context = _load_own(user, annotation_id)
-    require_writable(context)
-    if version is not None:
-        _check_version(annotation, version)
-    if annotation.deleted is not None:
-        return _present(annotation, annotation.label, user)
-    mark_activity(context.assignment_id)
-    before = annotation_snapshot(annotation, annotation.label.key)
-    annotation.deleted = utcnow()
-    annotation.updated = annotation.deleted
-    annotation.version += 1
-    history.record(
-        entity="annotation",
-        entity_id=annotation.id,
-        action="delete",
-        actor_id=user.id,
-        project_id=context.project_id,
-        article_id=annotation.article_id,
-        before=before,
-        after=annotation_snapshot(annotation, annotation.label.key),
-    )
-    result = _present(annotation, annotation.label, user)
-    db.session.commit()
-    return result
+    return _set_deleted(user, annotation_id, deleted=True, version=version)
 
 
 def restore_annotation(user: User, annotation_id: int) -> dict:
     """Undo a delete."""
+    return _set_deleted(user, annotation_id, deleted=False)
+
+
+def _set_deleted(user: User, annotation_id: int, *, deleted: bool, version: object = None) -> dict:
+    """Soft-delete or restore; a no-op (no new version) when already in that state."""
     annotation, context = _load_own(user, annotation_id)
     require_writable(context)
-    if annotation.deleted is None:
+    if version is not None:
+        _check_version(annotation, version)
+    if (annotation.deleted is not None) == deleted:
         return _present(annotation, annotation.label, user)
+    if deleted:
+        mark_activity(context.assignment_id)
     before = annotation_snapshot(annotation, annotation.label.key)
-    annotation.deleted = None
     annotation.updated = utcnow()
+    annotation.deleted = annotation.updated if deleted else None
     annotation.version += 1
     history.record(
         entity="annotation",
         entity_id=annotation.id,
-        action="restore",
+        action="delete" if deleted else "restore",
         actor_id=user.id,
         project_id=context.project_id,
         article_id=annotation.article_id,

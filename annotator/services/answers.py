@@ -13,19 +13,7 @@ from annotator.services.annotations import require_writable
 from annotator.services.assignments import mark_activity
 from annotator.services.codebooks import question_by_key
 from annotator.services.errors import Conflict, ValidationFailed
-from annotator.services.records import answer_dict, answer_select
-
-
-def _snapshot(answer: Answer, question_key: str) -> dict:
-    return {
-        "id": answer.id,
-        "article_id": answer.article_id,
-        "author_id": answer.author_id,
-        "question": question_key,
-        "value": answer.value,
-        "version": answer.version,
-        "gold": answer.is_gold,
-    }
+from annotator.services.records import answer_dict, answer_select, answer_snapshot
 
 
 def list_answers(user: User, article_id: int, *, gold: bool = False) -> list[dict]:
@@ -87,7 +75,7 @@ def set_answer(user: User, article_id: int, question_key: str, payload: dict) ->
                 field="version",
                 error="stale_version",
             )
-        before = _snapshot(answer, question.key)
+        before = answer_snapshot(answer, question.key)
         answer.value = value
         answer.version += 1
         answer.updated = now
@@ -100,7 +88,7 @@ def set_answer(user: User, article_id: int, question_key: str, payload: dict) ->
         project_id=context.project_id,
         article_id=article_id,
         before=before,
-        after=_snapshot(answer, question.key),
+        after=answer_snapshot(answer, question.key),
     )
     mark_activity(context.assignment_id)
     db.session.commit()

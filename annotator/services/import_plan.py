@@ -311,23 +311,28 @@ class _Checker:
             article, _ = self.article_of(answer.where, answer.article)
             found = questions.get(answer.question)
             if found is None:
-                raise self.fail(answer.where, "question", f"{answer.question!r} is not a "
-                                                          "question of this project")  # fmt: skip
+                message = f"{answer.question!r} is not a question of this project"
+                raise self.fail(answer.where, "question", message)
             question_id, choices = found
             value = self._answer_key(answer, choices)
             key = (article, answer.reviewer, question_id, answer.gold)
             if key in seen:
-                raise self.fail(answer.where, "question", f"{answer.reviewer!r} answers "
-                                f"{answer.question!r} for this article twice")  # fmt: skip
+                message = f"{answer.reviewer!r} answers {answer.question!r} here twice"
+                raise self.fail(answer.where, "question", message)
             seen.add(key)
-            previous = stored.get((article, people[answer.reviewer], question_id, answer.gold))
-            if previous is not None:
-                if previous == value:
+            stored_key = (article, people[answer.reviewer], question_id, answer.gold)
+            if stored_key in stored:
+                if stored[stored_key] == value:
                     self.plan.skipped_answers += 1
                     continue
-                raise self.fail(answer.where, "answer", f"{answer.reviewer!r} already answered "
-                                f"{answer.question!r} here with {previous!r}; imports do not "
-                                "overwrite answers")  # fmt: skip
+                shown = (
+                    "a cleared answer" if stored[stored_key] is None else repr(stored[stored_key])
+                )
+                message = (
+                    f"{answer.reviewer!r} already answered {answer.question!r} here "
+                    f"({shown}); imports do not overwrite answers"
+                )
+                raise self.fail(answer.where, "answer", message)
             self.plan.answers.append(
                 {
                     "id": answer.preferred_id, "article": article, "author": answer.reviewer,

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import insert, select, text
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
 from annotator.extensions import db
@@ -119,6 +120,13 @@ def import_file(
     try:
         report = _write(project, plan, actor_id)
         db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise ValidationFailed(
+            f"{filename}: someone changed this project while it was being imported; nothing "
+            "was imported. Please try again.",
+            field="file",
+        ) from None
     except Exception:
         db.session.rollback()
         raise

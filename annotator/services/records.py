@@ -122,6 +122,19 @@ def annotation_snapshot(annotation: Annotation, label_key: str) -> dict:
     }
 
 
+def answer_snapshot(answer: Answer, question_key: str) -> dict:
+    """State of an answer for the history (before/after of a change)."""
+    return {
+        "id": answer.id,
+        "article_id": answer.article_id,
+        "author_id": answer.author_id,
+        "question": question_key,
+        "value": answer.value,
+        "version": answer.version,
+        "gold": answer.is_gold,
+    }
+
+
 ANSWER_COLUMNS = (
     Answer.id,
     Answer.article_id,
