@@ -227,7 +227,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per format (best is kept)")
     parser.add_argument("--keep", type=Path, help="directory for the database, kept afterwards")
     parser.add_argument("--write-readme", action="store_true")
+    parser.add_argument("--fill", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.fill:
+        print(json.dumps(fill(args.fill, args.count, args.articles, args.reviewers)))
+        return
 
     with tempfile.TemporaryDirectory() as scratch:
         directory = args.keep or Path(scratch)
@@ -239,7 +243,13 @@ def main() -> None:
             filled = {"annotations": total, "seconds": 0.0}
             print(f"Reusing {database} ({total:,} annotations)")
         else:
-            filled = fill(database, args.count, args.articles, args.reviewers)
+            # In a subprocess: a parent that held the filled app would hand its memory to
+            # every forked export child, and ru_maxrss would report the parent's size.
+            command = [sys.executable, __file__, "--fill", str(database), "--count",
+                       str(args.count), "--articles", str(args.articles), "--reviewers",
+                       str(args.reviewers)]  # fmt: skip
+            done = subprocess.run(command, check=True, capture_output=True, text=True)
+            filled = json.loads(done.stdout.strip().splitlines()[-1])
             print(f"Filled {database}: {filled['annotations']:,} annotations "
                   f"in {filled['seconds']} s")  # fmt: skip
         results = []

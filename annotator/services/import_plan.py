@@ -81,6 +81,7 @@ class _Checker:
         self.texts: dict[int, str] = {}  # existing article id -> text
         self.file_articles: dict[object, tuple[str, object]] = {}  # key -> ("id"|"new", ...)
         self.new_articles: dict[object, ArticleIn] = {}  # key -> article to create
+        self.by_url: dict[object, int] = {}  # foreign W3C target -> article id
 
     def fail(self, where: Location, name: str, message: str) -> ValidationFailed:
         exc = where.error(self.fields.get(name, name), message)
@@ -120,7 +121,9 @@ class _Checker:
                 self.plan.new_articles.append(article)
                 self.new_articles[article.key] = article
                 self.file_articles[article.key] = ("new", article.key)
-        self._keep_free_ids(self.plan.new_articles, Article)
+        kept = free_ids(Article, [a.preferred_id for a in self.plan.new_articles])
+        for article, article_id in zip(self.plan.new_articles, kept, strict=True):
+            article.preferred_id = article_id
 
     def article_of(self, where: Location, ref: tuple[str, object]) -> tuple[object, str]:
         """``(article id or ("new", key), text)`` for a record's article reference."""
@@ -148,6 +151,8 @@ class _Checker:
                 self.texts[article_id] = text
 
     def _article_by_url(self, where: Location, url: object) -> int:
+        if url in self.by_url:
+            return self.by_url[url]
         found = (
             db.session.execute(
                 select(Article.id).where(Article.project_id == self.project.id, Article.url == url)
@@ -159,6 +164,7 @@ class _Checker:
             problem = "no article of this project has" if not found else "several articles have"
             raise self.fail(where, "article", f"{problem} the URL {url!r}")
         self.load_texts({found[0]})
+        self.by_url[url] = found[0]
         return found[0]
 
     # --- reviewers, labels, questions ---------------------------------------------------------
@@ -188,23 +194,23 @@ class _Checker:
         for name, (where, display) in names.items():
             found = accounts.get(name.lower())
             if found is not None and found[1] != name:
-                raise self.fail(where, "reviewer", f"{name!r} matches the account {found[1]!r} "
-                                                   "only up to case; write it exactly")  # fmt: skip
+                message = f"{name!r} matches the account {found[1]!r} only up to case"
+                raise self.fail(where, "reviewer", message + "; write it exactly")
             if found is None:
                 if not self.create_reviewers:
                     message = f"unknown reviewer {name!r} (allow creating reviewers to add it)"
                     raise self.fail(where, "reviewer", message)
                 if not USERNAME_PATTERN.match(name):
-                    raise self.fail(where, "reviewer", f"{name!r} cannot be a username (1-64 "
-                                    "letters, digits, '.', '_' or '-')")  # fmt: skip
+                    rule = "1-64 letters, digits, '.', '_' or '-'"
+                    raise self.fail(where, "reviewer", f"{name!r} cannot be a username ({rule})")
                 self.plan.new_users[name] = (display or "")[:200]
                 self.plan.enrol.append(name)
                 people[name] = None
                 continue
             if found[2] is None:
                 if not self.create_reviewers:
-                    raise self.fail(where, "reviewer", f"{name!r} is not a member of this "
-                                                       "project")  # fmt: skip
+                    message = f"{name!r} is not a member of this project"
+                    raise self.fail(where, "reviewer", message)
                 self.plan.enrol.append(name)
             people[name] = found[0]
         return people
@@ -225,20 +231,6 @@ class _Checker:
         )
         return {key: (question_id, answers) for key, question_id, answers in rows}
 
-    def _keep_free_ids(self, records: list, model) -> None:
-        """Drop preferred ids that are used already (in this instance or earlier in the file)."""
-        wanted = [r.preferred_id for r in records if r.preferred_id is not None]
-        taken: set[int] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            taken.update(db.session.execute(select(model.id).where(model.id.in_(chunk))).scalars())
-        for record in records:
-            if record.preferred_id is not None:
-                if record.preferred_id in taken:
-                    record.preferred_id = None
-                else:
-                    taken.add(record.preferred_id)
-
     # --- spans and answers --------------------------------------------------------------------
 
     def check_spans(self, people: dict[str, int | None]) -> None:
@@ -249,8 +241,8 @@ class _Checker:
             article, text = self.article_of(span.where, span.article)
             found = labels.get(span.label)
             if found is None:
-                raise self.fail(span.where, "label", f"{span.label!r} is not a label of this "
-                                                     "project's codebook")  # fmt: skip
+                message = f"{span.label!r} is not a label of this project's codebook"
+                raise self.fail(span.where, "label", message)
             label_id, layer = found
             if span.layer is not None and span.layer != layer:
                 message = f"the label {span.label!r} is in the layer {layer!r}, not {span.layer!r}"
@@ -349,8 +341,8 @@ class _Checker:
         by_name = [c["key"] for c in choices if c["name"].casefold() == answer.answer.casefold()]
         if len(by_name) == 1:
             return by_name[0]
-        raise self.fail(answer.where, "answer", f"{answer.answer!r} is not an answer to "
-                        f"{answer.question!r}; use one of {', '.join(keys)}")  # fmt: skip
+        message = f"{answer.answer!r} is not an answer to {answer.question!r}"
+        raise self.fail(answer.where, "answer", f"{message}; use one of {', '.join(keys)}")
 
     def _existing_answers(self) -> dict[tuple, str | None]:
         ids = [a for a in self.texts if isinstance(a, int)]
@@ -386,20 +378,23 @@ def plan_import(project: Project, incoming: Incoming, *, create_reviewers: bool)
     checker.check_spans(people)
     checker.check_answers(people)
     plan = checker.plan
-    _drop_taken_ids(plan.annotations, Annotation)
-    _drop_taken_ids(plan.answers, Answer)
+    for rows, model in ((plan.annotations, Annotation), (plan.answers, Answer)):
+        for row, kept in zip(rows, free_ids(model, [row["id"] for row in rows]), strict=True):
+            row["id"] = kept
     return plan
 
 
-def _drop_taken_ids(rows: list[dict], model) -> None:
-    wanted = [row["id"] for row in rows if row["id"] is not None]
+def free_ids(model, wanted: list[int | None]) -> list[int | None]:
+    """``wanted`` with every id that is taken -- by a row of ``model`` in this instance, or
+    by an earlier entry of ``wanted`` -- replaced by ``None`` (the row gets a new id)."""
+    asked = [i for i in wanted if i is not None]
     taken: set[int] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
+    for start in range(0, len(asked), 500):
+        chunk = asked[start : start + 500]
         taken.update(db.session.execute(select(model.id).where(model.id.in_(chunk))).scalars())
-    for row in rows:
-        if row["id"] is not None:
-            if row["id"] in taken:
-                row["id"] = None
-            else:
-                taken.add(row["id"])
+    kept: list[int | None] = []
+    for i in wanted:
+        kept.append(None if i is None or i in taken else i)
+        if i is not None:
+            taken.add(i)
+    return kept

@@ -209,3 +209,28 @@ def test_gradebook_counts_imported_work(study, runner, tmp_path, browser):
     assert [(r["reviewer"], r["assigned"], r["submitted"], r["f1"]) for r in table] == [
         ("coder1", "1", "1", "1.0000")
     ]
+
+
+def test_byod_csv_feeds_the_agreement_report(study, runner, tmp_path):
+    """Issue 4, "bring your own data": imported coders get the same report as local ones."""
+    project, article = study
+    first, second = TEXT.index("Die Steuer steigt"), TEXT.index("Die Steuer sinkt")
+    spans_csv = "\n".join([
+        "article,reviewer,label,start,end",
+        f"{article.id},coder1,loaded-language,{first},{first + 10}",
+        f"{article.id},coder2,loaded-language,{first},{first + 10}",
+        f"{article.id},coder2,threat-appeal,{second},{second + 10}",
+    ]) + "\n"  # fmt: skip
+    answers_csv = "\n".join([
+        "article,reviewer,question,answer",
+        f"{article.id},coder1,genre,reporting",
+        f"{article.id},coder2,genre,reporting",
+    ]) + "\n"  # fmt: skip
+    run(runner, tmp_path, "csv", "spans.csv", spans_csv)
+    run(runner, tmp_path, "answers-csv", "answers.csv", answers_csv)
+    result = runner.invoke(args=["agreement", "class", "--format", "json", "--no-bootstrap"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)["report"]
+    assert sorted(report["reviewers"]) == ["coder1", "coder2"]
+    assert "loaded-language" in json.dumps(report["labels"])
+    assert report["questions"], "the imported answers are in the report"
