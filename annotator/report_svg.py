@@ -331,8 +331,10 @@ def _bar_row(bar: IntervalBar, y: float, row: float, x_of, value_name: str,
     if interval:
         a, b = x_of(float(bar.low)), x_of(float(bar.high))
         right = max(right, b)
-        parts.append(f'<line x1="{_number(a)}" y1="{_number(middle)}" x2="{_number(b)}" '
-                     f'y2="{_number(middle)}" stroke="{WHISKER}" stroke-width="1.5"/>')
+        parts.append(
+            f'<line x1="{_number(a)}" y1="{_number(middle)}" x2="{_number(b)}" '
+            f'y2="{_number(middle)}" stroke="{WHISKER}" stroke-width="1.5"/>'
+        )
         for cap in (a, b):
             parts.append(f'<line x1="{_number(cap)}" y1="{_number(middle - 5)}" '
                          f'x2="{_number(cap)}" y2="{_number(middle + 5)}" stroke="{WHISKER}" '

@@ -149,8 +149,10 @@ def report_table(report: StudyReport, *, title: str = "", subset: Mapping[str, A
     settings = report.settings
     boot = (f"{settings.get('n_boot')} bootstrap replicates, seed {settings.get('seed')}"
             if settings.get("n_boot") else "no bootstrap intervals")  # fmt: skip
-    lines = [title or "Agreement report",
-             f"{report.n_articles} articles, {len(report.reviewers)} reviewers; {boot}"]
+    lines = [
+        title or "Agreement report",
+        f"{report.n_articles} articles, {len(report.reviewers)} reviewers; {boot}",
+    ]
     for name, values in (subset or {}).items():
         if values is not None:
             lines.append(f"{name}: {', '.join(map(str, values))}")

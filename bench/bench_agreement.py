@@ -55,19 +55,24 @@ def _reviewer_spans(rng, article, reviewer, truth, length, labels, per_reviewer,
     begin = np.clip(starts + shift_start, 0, length - 1)
     end = np.clip(starts + lengths + shift_end, begin + 1, length)
     kind = np.where(rng.random(n_true) < 0.05, rng.integers(0, len(labels), n_true), kinds)
-    rows = [(int(b), int(e), int(k)) for b, e, k, kept in zip(begin, end, kind, keep, strict=True)
-            if kept]
+    rows = [
+        (int(b), int(e), int(k))
+        for b, e, k, kept in zip(begin, end, kind, keep, strict=True)
+        if kept
+    ]
     while len(rows) < per_reviewer:
         b = int(rng.integers(0, length - 60))
         rows.append((b, b + int(rng.integers(10, 60)), int(rng.integers(0, len(labels)))))
-        if tidy and any(k == rows[-1][2] and b < e2 and b2 < rows[-1][1]
-                        for b2, e2, k in rows[:-1]):
+        if tidy and any(
+            k == rows[-1][2] and b < e2 and b2 < rows[-1][1] for b2, e2, k in rows[:-1]
+        ):
             rows.pop()  # a tidy reviewer never overlaps their own span of the same label
     return [(article, reviewer, b, e, labels[k]) for b, e, k in rows[:per_reviewer]]
 
 
-def make_study(n_articles: int, n_reviewers: int, per_reviewer: int, seed: int = 0,
-               tidy: bool = True):
+def make_study(
+    n_articles: int, n_reviewers: int, per_reviewer: int, seed: int = 0, tidy: bool = True
+):
     """Synthetic study: articles, reviewers, annotations, layers, answers, gold spans.
 
     ``tidy=True``: shared passages sit in disjoint slots and extra spans never overlap the same
@@ -93,12 +98,20 @@ def make_study(n_articles: int, n_reviewers: int, per_reviewer: int, seed: int =
         truth = (starts, lengths, rng.integers(0, len(labels), n_true))
         tone = int(rng.integers(0, 5))
         for reviewer in reviewers:
-            annotations += _reviewer_spans(rng, article, reviewer, truth, length, labels,
-                                           per_reviewer, tidy)
-            answers.append((article, reviewer, "tone",
-                            int(np.clip(tone + rng.integers(-1, 2), 0, 4))))
-            answers.append((article, reviewer, "topic",
-                            ["politics", "sport", "health"][int(rng.integers(0, 3))]))
+            annotations += _reviewer_spans(
+                rng, article, reviewer, truth, length, labels, per_reviewer, tidy
+            )
+            answers.append(
+                (article, reviewer, "tone", int(np.clip(tone + rng.integers(-1, 2), 0, 4)))
+            )
+            answers.append(
+                (
+                    article,
+                    reviewer,
+                    "topic",
+                    ["politics", "sport", "health"][int(rng.integers(0, 3))],
+                )
+            )
     gold = [(a, s, e, lab) for a, r, s, e, lab in annotations if r == reviewers[0]]
     return articles, reviewers, annotations, layers, answers, gold
 
@@ -116,55 +129,77 @@ def timed(function, repeats: int) -> tuple[float, float, object]:
 
 def bench_alpha(raters: int, units: int, repeats: int) -> list[str]:
     version = metadata.version("krippendorff")
-    lines = [f"| data | level | ours: wall / CPU (s) | krippendorff {version}: wall / CPU (s) "
-             "| speed-up (wall) | abs. difference |",
-             "|---|---|---:|---:|---:|---:|"]
+    lines = [
+        f"| data | level | ours: wall / CPU (s) | krippendorff {version}: wall / CPU (s) "
+        "| speed-up (wall) | abs. difference |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     for categories in (5, 20):
         data = make_alpha_data(raters, units, categories, seed=categories)
         for level in ("nominal", "ordinal"):
             ours_call = lambda d=data, lv=level: krippendorff_alpha(d, lv)  # noqa: E731
             theirs_call = lambda d=data, lv=level: krippendorff.alpha(  # noqa: E731
-                d, level_of_measurement=lv)
+                d, level_of_measurement=lv
+            )
             ours_call(), theirs_call()  # warm-up: first-touch costs are not the method's
             ours, ours_cpu, result = timed(ours_call, repeats)
             theirs, theirs_cpu, reference = timed(theirs_call, repeats)
             lines.append(
                 f"| {raters} x {units:,}, {categories} categories, 30 % missing | {level} "
                 f"| {ours:.3f} / {ours_cpu:.3f} | {theirs:.3f} / {theirs_cpu:.3f} "
-                f"| {theirs / ours:.1f}x | {abs(result.value - reference):.1e} |")
+                f"| {theirs / ours:.1f}x | {abs(result.value - reference):.1e} |"
+            )
     return lines
 
 
 def bench_report(n_articles: int, n_reviewers: int, per_reviewer: int, repeats: int):
     size = f"{n_articles} articles x {n_reviewers} reviewers x {per_reviewer} annotations"
-    lines = ["| study report | annotations | first run: wall / CPU (s) "
-             f"| mean of next {repeats} runs: wall / CPU (s) |",
-             "|---|---:|---:|---:|"]
+    lines = [
+        "| study report | annotations | first run: wall / CPU (s) "
+        f"| mean of next {repeats} runs: wall / CPU (s) |",
+        "|---|---:|---:|---:|",
+    ]
     sanity = []
     for tidy in (True, False):
         articles, reviewers, annotations, layers, answers, gold = make_study(
-            n_articles, n_reviewers, per_reviewer, tidy=tidy)
+            n_articles, n_reviewers, per_reviewer, tidy=tidy
+        )
 
-        def run(articles=articles, reviewers=reviewers, annotations=annotations,
-                layers=layers, answers=answers, gold=gold):
+        def run(
+            articles=articles,
+            reviewers=reviewers,
+            annotations=annotations,
+            layers=layers,
+            answers=answers,
+            gold=gold,
+        ):
             return study_report(
-                articles, reviewers, annotations, layers, answers=answers,
-                questions={"tone": QuestionSpec("ordinal", (0, 1, 2, 3, 4)),
-                           "topic": "nominal"},
-                gold_spans=gold, n_boot=1000, seed=0,
+                articles,
+                reviewers,
+                annotations,
+                layers,
+                answers=answers,
+                questions={"tone": QuestionSpec("ordinal", (0, 1, 2, 3, 4)), "topic": "nominal"},
+                gold_spans=gold,
+                n_boot=1000,
+                seed=0,
             )
 
         first, first_cpu, report = timed(run, 1)
         mean, mean_cpu, _ = timed(run, repeats)
         kind = "tidy reviewers" if tidy else "with same-label self-overlaps"
-        lines.append(f"| {size}, {kind} | {len(annotations):,} | {first:.2f} / {first_cpu:.2f} "
-                     f"| {mean:.2f} / {mean_cpu:.2f} |")
+        lines.append(
+            f"| {size}, {kind} | {len(annotations):,} | {first:.2f} / {first_cpu:.2f} "
+            f"| {mean:.2f} / {mean_cpu:.2f} |"
+        )
         label = report.labels[0]
-        sanity.append(f"Sanity ({kind}): {label.name}: unitizing alpha "
-                      f"{label.unitizing_alpha.value:.3f}, coding alpha "
-                      f"{label.coding_alpha.value:.3f} [{label.coding_alpha_ci.low:.3f}, "
-                      f"{label.coding_alpha_ci.high:.3f}], overlap F1 "
-                      f"{label.span_f1_overlap.value:.3f}")
+        sanity.append(
+            f"Sanity ({kind}): {label.name}: unitizing alpha "
+            f"{label.unitizing_alpha.value:.3f}, coding alpha "
+            f"{label.coding_alpha.value:.3f} [{label.coding_alpha_ci.low:.3f}, "
+            f"{label.coding_alpha_ci.high:.3f}], overlap F1 "
+            f"{label.span_f1_overlap.value:.3f}"
+        )
     return lines + [""] + sanity
 
 

@@ -83,7 +83,8 @@ def fill(path: Path, n_articles: int, n_reviewers: int, per_reviewer: int) -> di
     from annotator.services.projects import add_member, create_project
 
     articles, reviewers, annotations, _, answers, gold = make_study(
-        n_articles, n_reviewers, per_reviewer, seed=1)
+        n_articles, n_reviewers, per_reviewer, seed=1
+    )
     app = _app(path)
     with app.app_context():
         migrate.upgrade()
@@ -91,14 +92,22 @@ def fill(path: Path, n_articles: int, n_reviewers: int, per_reviewer: int) -> di
         users = {}
         for username in ["instructor", *reviewers]:
             users[username], _ = create_user(username, "bench-password-123")
-            add_member(project, users[username], "instructor" if username == "instructor"
-                       else "reviewer")
+            add_member(
+                project, users[username], "instructor" if username == "instructor" else "reviewer"
+            )
         db.session.commit()
-        labels = dict(db.session.execute(
-            db.select(Label.key, Label.id).where(Label.codebook_id == project.codebook_id)).all())
-        questions = dict(db.session.execute(
-            db.select(Question.key, Question.id)
-            .where(Question.codebook_id == project.codebook_id)).all())
+        labels = dict(
+            db.session.execute(
+                db.select(Label.key, Label.id).where(Label.codebook_id == project.codebook_id)
+            ).all()
+        )
+        questions = dict(
+            db.session.execute(
+                db.select(Question.key, Question.id).where(
+                    Question.codebook_id == project.codebook_id
+                )
+            ).all()
+        )
         project_id = project.id
         user_ids = {name: user.id for name, user in users.items()}
     rng = np.random.default_rng(2)
@@ -118,10 +127,14 @@ def fill(path: Path, n_articles: int, n_reviewers: int, per_reviewer: int) -> di
             " started, submitted, last_activity) VALUES (?, ?, ?, 'submitted', ?, ?, ?, ?)",
             [(project_id, article_ids[a], user_ids[r], STAMP, STAMP, STAMP, STAMP)
              for a in articles for r in reviewers])  # fmt: skip
-        rows = [(article_ids[a], user_ids[r], label_ids[k], s, e, texts[a][s:e], 0)
-                for a, r, s, e, k in annotations]
-        rows += [(article_ids[a], user_ids["instructor"], label_ids[k], s, e, texts[a][s:e], 1)
-                 for a, s, e, k in gold]
+        rows = [
+            (article_ids[a], user_ids[r], label_ids[k], s, e, texts[a][s:e], 0)
+            for a, r, s, e, k in annotations
+        ]
+        rows += [
+            (article_ids[a], user_ids["instructor"], label_ids[k], s, e, texts[a][s:e], 1)
+            for a, s, e, k in gold
+        ]
         conn.executemany(
             'INSERT INTO annotations (article_id, author_id, label_id, start, "end", exact,'
             " prefix, suffix, note, is_gold, created, updated, version)"
@@ -134,8 +147,13 @@ def fill(path: Path, n_articles: int, n_reviewers: int, per_reviewer: int) -> di
             [(article_ids[a], user_ids[r], questions["tone" if q == "tone" else "genre"],
               values[q](v), STAMP, STAMP) for a, r, q, v in answers])  # fmt: skip
     conn.close()
-    return {"articles": len(articles), "reviewers": len(reviewers),
-            "annotations": len(annotations), "gold spans": len(gold), "answers": len(answers)}
+    return {
+        "articles": len(articles),
+        "reviewers": len(reviewers),
+        "annotations": len(annotations),
+        "gold spans": len(gold),
+        "answers": len(answers),
+    }
 
 
 def _clock(function):
@@ -202,11 +220,16 @@ def main() -> None:
         if not path.exists():
             started = time.perf_counter()
             counts = fill(path, args.articles, args.reviewers, args.per_reviewer)
-            print(f"Filled {path} in {time.perf_counter() - started:.1f} s: "
-                  + ", ".join(f"{n:,} {what}" for what, n in counts.items()) + "\n")
-        print(f"## Study report from the database ({args.articles} articles x "
-              f"{args.reviewers} reviewers x {args.per_reviewer} annotations, "
-              f"1,000 bootstrap replicates)\n")
+            print(
+                f"Filled {path} in {time.perf_counter() - started:.1f} s: "
+                + ", ".join(f"{n:,} {what}" for what, n in counts.items())
+                + "\n"
+            )
+        print(
+            f"## Study report from the database ({args.articles} articles x "
+            f"{args.reviewers} reviewers x {args.per_reviewer} annotations, "
+            f"1,000 bootstrap replicates)\n"
+        )
         print("\n".join(timed_report(path, args.repeats)))
     finally:
         if args.keep is None:

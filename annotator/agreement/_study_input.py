@@ -75,9 +75,15 @@ def _transpose(rows: list[tuple], width: int, what: str) -> list[tuple]:
     return columns
 
 
-def _span_columns(rows: list[tuple], columns: list[tuple], id_fields: tuple[int, ...],
-                  codes: tuple[_Codes, ...], offset_fields: tuple[int, int],
-                  all_lengths: np.ndarray, what: str):
+def _span_columns(
+    rows: list[tuple],
+    columns: list[tuple],
+    id_fields: tuple[int, ...],
+    codes: tuple[_Codes, ...],
+    offset_fields: tuple[int, int],
+    all_lengths: np.ndarray,
+    what: str,
+):
     """Full codes of the id columns, offsets, and a check that spans fit their article."""
     ids = [c.full(columns[f]) for c, f in zip(codes, id_fields, strict=True)]
     start, end = _offsets(columns[offset_fields[0]]), _offsets(columns[offset_fields[1]])
@@ -98,11 +104,15 @@ def _mark_done(done: np.ndarray, art: _Codes, rev: _Codes, pairs: list[tuple]) -
 
 def _gold(gold_rows, gold_columns, gold_articles, gold_answers, art, lab, all_lengths):
     """Gold span columns (article, label, start, end) and the articles that have gold."""
-    (ga, gk), gs, ge = _span_columns(gold_rows, gold_columns, (0, 3), (art, lab), (1, 2),
-                                     all_lengths, "a gold span")
+    (ga, gk), gs, ge = _span_columns(
+        gold_rows, gold_columns, (0, 3), (art, lab), (1, 2), all_lengths, "a gold span"
+    )
     ga, gk = art.kept[ga], lab.kept[gk]
-    marked = set(gold_articles) if gold_articles is not None else (
-        set(gold_columns[0]) | {row[0] for row in (gold_answers or [])})
+    marked = (
+        set(gold_articles)
+        if gold_articles is not None
+        else (set(gold_columns[0]) | {row[0] for row in (gold_answers or [])})
+    )
     gold_done = np.zeros(len(art.ids), dtype=bool)
     gold_done[[art.position(x) for x in marked if art.position(x) >= 0]] = True
     keep = (ga >= 0) & (gk >= 0)
@@ -110,8 +120,18 @@ def _gold(gold_rows, gold_columns, gold_articles, gold_answers, art, lab, all_le
     return (ga[keep], gk[keep], gs[keep], ge[keep]), gold_done
 
 
-def prepare_study(articles, reviewers, annotations, label_layers, completed, answers,
-                  gold_spans, gold_articles, gold_answers, subsets) -> Study:
+def prepare_study(
+    articles,
+    reviewers,
+    annotations,
+    label_layers,
+    completed,
+    answers,
+    gold_spans,
+    gold_articles,
+    gold_answers,
+    subsets,
+) -> Study:
     """Check and encode the report's inputs (see ``report.study_report`` for their meaning).
 
     ``subsets`` is ``(articles, reviewers, labels)``, each ``None`` for "all".
@@ -123,23 +143,33 @@ def prepare_study(articles, reviewers, annotations, label_layers, completed, ans
     seen = set(columns[4]) | set(gold_columns[3])
     art = _Codes(articles, subsets[0], "article")
     rev = _Codes(reviewers, subsets[1], "reviewer")
-    lab = _Codes(list(label_layers) + sorted((x for x in seen if x not in label_layers), key=str),
-                 subsets[2], "label")
+    lab = _Codes(
+        list(label_layers) + sorted((x for x in seen if x not in label_layers), key=str),
+        subsets[2],
+        "label",
+    )
     all_lengths = np.array([int(articles[a]) for a in art.code], dtype=np.int64)
-    (a, r, k), s, e = _span_columns(rows, columns, (0, 1, 4), (art, rev, lab), (2, 3),
-                                    all_lengths, "a span")
+    (a, r, k), s, e = _span_columns(
+        rows, columns, (0, 1, 4), (art, rev, lab), (2, 3), all_lengths, "a span"
+    )
     a, r, k = art.kept[a], rev.kept[r], lab.kept[k]
     done = np.zeros((len(rev.ids), len(art.ids)), dtype=bool)
     by_someone = (a >= 0) & (r >= 0)
     done[r[by_someone], a[by_someone]] = True
-    _mark_done(done, art, rev, [(x, y) for x, who in (completed or {}).items() for y in who]
-               + [(row[0], row[1]) for row in answers])
+    _mark_done(
+        done,
+        art,
+        rev,
+        [(x, y) for x, who in (completed or {}).items() for y in who]
+        + [(row[0], row[1]) for row in answers],
+    )
     keep = by_someone & (k >= 0)
     spans = [a[keep], r[keep], k[keep], s[keep], e[keep]]
     gold_done = None
     if gold_spans is not None or gold_answers is not None or gold_articles is not None:
-        (ga, gk, gs, ge), gold_done = _gold(gold_rows, gold_columns, gold_articles,
-                                            gold_answers, art, lab, all_lengths)
+        (ga, gk, gs, ge), gold_done = _gold(
+            gold_rows, gold_columns, gold_articles, gold_answers, art, lab, all_lengths
+        )
         gold = [ga, np.full(len(ga), len(rev.ids)), gk, gs, ge]
         spans = [np.concatenate((x, y)) for x, y in zip(spans, gold, strict=True)]
     label_layer = [label_layers.get(x) for x in lab.ids]
@@ -147,6 +177,14 @@ def prepare_study(articles, reviewers, annotations, label_layers, completed, ans
     for i, layer in enumerate(label_layer):
         if layer is not None:
             layers.setdefault(layer, []).append(i)
-    return Study(art.ids, rev.ids, lab.ids, layers, label_layer,
-                 all_lengths[[art.code[x] for x in art.ids]], done, gold_done,
-                 SpanTable(*(np.asarray(c, dtype=np.int64) for c in spans)))
+    return Study(
+        art.ids,
+        rev.ids,
+        lab.ids,
+        layers,
+        label_layer,
+        all_lengths[[art.code[x] for x in art.ids]],
+        done,
+        gold_done,
+        SpanTable(*(np.asarray(c, dtype=np.int64) for c in spans)),
+    )

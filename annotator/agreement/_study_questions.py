@@ -89,16 +89,27 @@ def question_agreement(
     mean = MeanPairwise(
         float(np.mean(defined)) if defined else NAN,
         None if defined else "no reviewer pair has a defined kappa",
-        measure, len(defined),
+        measure,
+        len(defined),
     )
     return QuestionAgreement(
-        key, spec.level, tuple(labels), len(answers), n_raters, len(articles), alpha, fleiss,
-        percent, mean, tuple(pairs),
+        key,
+        spec.level,
+        tuple(labels),
+        len(answers),
+        n_raters,
+        len(articles),
+        alpha,
+        fleiss,
+        percent,
+        mean,
+        tuple(pairs),
     )
 
 
-def _pairwise_kappa(codes: np.ndarray, n_labels: int, weights: str | None,
-                    reviewers: Sequence[Hashable]) -> list[PairKappa]:
+def _pairwise_kappa(
+    codes: np.ndarray, n_labels: int, weights: str | None, reviewers: Sequence[Hashable]
+) -> list[PairKappa]:
     answered = codes >= 0
     shared = answered.astype(np.int64) @ answered.T.astype(np.int64)
     result = []
@@ -123,6 +134,7 @@ def gold_answer_scores(
             if (a, question) in gold:
                 hits.setdefault(r, []).append(value == gold[(a, question)])
         for r in sorted(hits):
-            scores.append(GoldAnswerScore(reviewers[r], question, len(hits[r]),
-                                          sum(hits[r]) / len(hits[r])))
+            scores.append(
+                GoldAnswerScore(reviewers[r], question, len(hits[r]), sum(hits[r]) / len(hits[r]))
+            )
     return scores

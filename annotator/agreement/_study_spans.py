@@ -56,17 +56,26 @@ class SpanStats:
 
 
 def span_stats(
-    table: SpanTable, lengths: np.ndarray, raters_per_article: np.ndarray,
-    n_reviewers: int, n_labels: int,
+    table: SpanTable,
+    lengths: np.ndarray,
+    raters_per_article: np.ndarray,
+    n_reviewers: int,
+    n_labels: int,
 ) -> SpanStats:
     """Compute :class:`SpanStats` (``raters_per_article`` counts reviewers, not gold)."""
     n_articles = len(lengths)
     n_all = n_reviewers + 1
     reviewer = table.rater < n_reviewers
     coding, fleiss = _coding_sums(
-        table.article[reviewer], table.rater[reviewer], table.label[reviewer],
-        table.start[reviewer], table.end[reviewer], lengths, raters_per_article,
-        n_reviewers, n_labels,
+        table.article[reviewer],
+        table.rater[reviewer],
+        table.label[reviewer],
+        table.start[reviewer],
+        table.end[reviewer],
+        lengths,
+        raters_per_article,
+        n_reviewers,
+        n_labels,
     )
     group = table.article * n_labels + table.label
     order = sort_by_group_start(group, table.start, table.end)
@@ -77,16 +86,24 @@ def span_stats(
     lab = g % n_labels
     tp_exact = _exact_counts(g, s, e, r, lab, n_all, n_labels)
     tp_overlap, partners = _overlap_counts(g, s, e, r, lab, left, right, n_all, n_labels)
-    unitizing = _unitizing(g, s, e, r, left, right, partners, lengths, raters_per_article,
-                           n_reviewers, n_labels)
+    unitizing = _unitizing(
+        g, s, e, r, left, right, partners, lengths, raters_per_article, n_reviewers, n_labels
+    )
     keys = (table.label * n_all + table.rater) * n_articles + table.article
     n_spans = np.bincount(keys, minlength=n_labels * n_all * n_articles)
-    return SpanStats(coding, fleiss, unitizing, tp_exact, tp_overlap,
-                     n_spans.reshape(n_labels, n_all, n_articles))
+    return SpanStats(
+        coding,
+        fleiss,
+        unitizing,
+        tp_exact,
+        tp_overlap,
+        n_spans.reshape(n_labels, n_all, n_articles),
+    )
 
 
-def _unitizing(g, s, e, r, left, right, partners, lengths, m_article, n_reviewers,
-               n_labels) -> UnitizingTables:
+def _unitizing(
+    g, s, e, r, left, right, partners, lengths, m_article, n_reviewers, n_labels
+) -> UnitizingTables:
     """alpha_U tables, reusing the raw spans' overlap pairs when no unit needs merging.
 
     A reviewer's overlapping units of one label are merged into runs; then the pairs are
@@ -94,24 +111,37 @@ def _unitizing(g, s, e, r, left, right, partners, lengths, m_article, n_reviewer
     """
     n_rater_ids = max(n_reviewers, 1)
     settings = {
-        "section_begin": np.zeros(len(lengths), dtype=np.int64), "section_length": lengths,
-        "section_raters": m_article, "n_categories": n_labels, "n_rater_ids": n_rater_ids,
+        "section_begin": np.zeros(len(lengths), dtype=np.int64),
+        "section_length": lengths,
+        "section_raters": m_article,
+        "n_categories": n_labels,
+        "n_rater_ids": n_rater_ids,
     }
     keep = r < n_reviewers
     run, run_key, run_start, run_end = run_ids(
-        g[keep] * n_rater_ids + r[keep], s[keep], e[keep], touching=False)
+        g[keep] * n_rater_ids + r[keep], s[keep], e[keep], touching=False
+    )
     if len(run_key) == int(keep.sum()):  # nothing merged: the raw pairs are the unit pairs
         position = np.cumsum(keep) - 1
         both = keep[left] & keep[right]
-        return tables_from_units(g[keep], r[keep], s[keep], e[keep], position[left[both]],
-                                 position[right[both]], partners=partners[keep], **settings)
+        return tables_from_units(
+            g[keep],
+            r[keep],
+            s[keep],
+            e[keep],
+            position[left[both]],
+            position[right[both]],
+            partners=partners[keep],
+            **settings,
+        )
     run_group, run_rater = run_key // n_rater_ids, run_key % n_rater_ids
     order = sort_by_group_start(run_group, run_start, run_end)
     run_group, run_rater = run_group[order], run_rater[order]
     run_start, run_end = run_start[order], run_end[order]
     pair_left, pair_right = overlap_pairs(run_group, run_start, run_end)
-    return tables_from_units(run_group, run_rater, run_start, run_end, pair_left, pair_right,
-                             **settings)
+    return tables_from_units(
+        run_group, run_rater, run_start, run_end, pair_left, pair_right, **settings
+    )
 
 
 def _coding_sums(article, rater, label, start, end, lengths, m_article, n_reviewers, n_labels):

@@ -69,9 +69,7 @@ def as_matrix(data: Any) -> np.ndarray:
                 "unit (use None for a missing value)"
             ) from error
     if array.ndim != 2:
-        raise ValueError(
-            f"reliability_data must be 2-D (raters x units), got {array.ndim}-D data"
-        )
+        raise ValueError(f"reliability_data must be 2-D (raters x units), got {array.ndim}-D data")
     if array.dtype.kind == "c":
         raise ValueError("complex values are not supported")
     if array.dtype.kind in "mM":

@@ -152,9 +152,17 @@ def binary_alpha_results(
         elif not expected[i] > 0:
             results.append(undefined(measure, NO_EXPECTED, n_values=float(n[i]), **counts))
         else:
-            results.append(AgreementResult(float(values[i]), None, measure, n_values=float(n[i]),
-                                           observed=float(observed[i]),
-                                           expected=float(expected[i]), **counts))
+            results.append(
+                AgreementResult(
+                    float(values[i]),
+                    None,
+                    measure,
+                    n_values=float(n[i]),
+                    observed=float(observed[i]),
+                    expected=float(expected[i]),
+                    **counts,
+                )
+            )
     return results
 
 

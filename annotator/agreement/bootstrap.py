@@ -61,17 +61,43 @@ def cluster_bootstrap(
     per_cluster = np.asarray(per_cluster, dtype=np.float64)
     n_clusters = per_cluster.shape[0]
     if n_clusters < 2:
-        return BootstrapResult(estimate, NAN, NAN, ci, n_boot, 0, seed,
-                               estimate_reason or "fewer than two articles to resample",
-                               n_clusters)
+        return BootstrapResult(
+            estimate,
+            NAN,
+            NAN,
+            ci,
+            n_boot,
+            0,
+            seed,
+            estimate_reason or "fewer than two articles to resample",
+            n_clusters,
+        )
     replicates = statistic(resample_counts(n_clusters, n_boot, seed) @ per_cluster)
     valid = replicates[~np.isnan(replicates)]
     if valid.size == 0:
-        return BootstrapResult(estimate, NAN, NAN, ci, n_boot, 0, seed,
-                               estimate_reason or "no replicate had a defined value", n_clusters)
+        return BootstrapResult(
+            estimate,
+            NAN,
+            NAN,
+            ci,
+            n_boot,
+            0,
+            seed,
+            estimate_reason or "no replicate had a defined value",
+            n_clusters,
+        )
     low, high = np.quantile(valid, [(1 - ci) / 2, (1 + ci) / 2])
-    return BootstrapResult(estimate, float(low), float(high), ci, n_boot, int(valid.size), seed,
-                           estimate_reason, n_clusters)
+    return BootstrapResult(
+        estimate,
+        float(low),
+        float(high),
+        ci,
+        n_boot,
+        int(valid.size),
+        seed,
+        estimate_reason,
+        n_clusters,
+    )
 
 
 def _stack(matrices: list[np.ndarray]) -> np.ndarray:
@@ -79,8 +105,11 @@ def _stack(matrices: list[np.ndarray]) -> np.ndarray:
     numeric = all(m.dtype.kind in "biuf" for m in matrices)
     padded = []
     for m in matrices:
-        fill = np.full((rows - m.shape[0], m.shape[1]), np.nan if numeric else None,
-                       dtype=np.float64 if numeric else object)
+        fill = np.full(
+            (rows - m.shape[0], m.shape[1]),
+            np.nan if numeric else None,
+            dtype=np.float64 if numeric else object,
+        )
         padded.append(np.vstack([m.astype(np.float64 if numeric else object), fill]))
     return np.hstack(padded)
 
@@ -129,19 +158,31 @@ def bootstrap_alpha(
     pairable = np.zeros(len(matrices))
     bounds = np.concatenate(([0], np.cumsum(widths)))
     for a in range(len(matrices)):
-        block = counts[bounds[a]:bounds[a + 1]]
-        scaled = block * scale[bounds[a]:bounds[a + 1], None]
+        block = counts[bounds[a] : bounds[a + 1]]
+        scaled = block * scale[bounds[a] : bounds[a + 1], None]
         o = scaled.T @ block
         o[np.diag_indices_from(o)] -= scaled.sum(axis=0)
         per_article[a] = o.ravel()
-        pairable[a] = weights[bounds[a]:bounds[a + 1]][per_unit[bounds[a]:bounds[a + 1]] >= 2].sum()
-    full = alpha_from_coincidences(per_article.sum(axis=0).reshape(size, size),
-                                   level_of_measurement, data.numeric_domain,
-                                   n_units=float(pairable.sum()), n_raters=data.n_raters)
+        pairable[a] = weights[bounds[a] : bounds[a + 1]][
+            per_unit[bounds[a] : bounds[a + 1]] >= 2
+        ].sum()
+    full = alpha_from_coincidences(
+        per_article.sum(axis=0).reshape(size, size),
+        level_of_measurement,
+        data.numeric_domain,
+        n_units=float(pairable.sum()),
+        n_raters=data.n_raters,
+    )
 
     def statistic(sums: np.ndarray) -> np.ndarray:
-        return alpha_values(sums.reshape(-1, size, size), level_of_measurement,
-                            data.numeric_domain)
+        return alpha_values(sums.reshape(-1, size, size), level_of_measurement, data.numeric_domain)
 
-    return cluster_bootstrap(per_article, statistic, estimate=full.value, n_boot=n_boot,
-                             seed=seed, ci=ci, estimate_reason=full.reason)
+    return cluster_bootstrap(
+        per_article,
+        statistic,
+        estimate=full.value,
+        n_boot=n_boot,
+        seed=seed,
+        ci=ci,
+        estimate_reason=full.reason,
+    )

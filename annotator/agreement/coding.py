@@ -128,8 +128,7 @@ def coding_reliability_data(
     for a_index, article in enumerate(article_ids):
         length = int(articles[article])
         did = [r for r in reviewers if article in spans_by_reviewer[r]]
-        intervals = {r: _label_intervals(spans_by_reviewer[r][article], label, length)
-                     for r in did}
+        intervals = {r: _label_intervals(spans_by_reviewer[r][article], label, length) for r in did}
         if tokens is not None:
             if article not in tokens:
                 raise ValueError(f"no tokens given for article {article!r}")
@@ -150,9 +149,21 @@ def coding_reliability_data(
         seg_start.append(starts)
     if not columns:
         empty = np.empty(0)
-        return CodingData(label, reviewers, article_ids, np.empty((len(reviewers), 0)),
-                          empty, empty.astype(np.int64), empty.astype(np.int64))
+        return CodingData(
+            label,
+            reviewers,
+            article_ids,
+            np.empty((len(reviewers), 0)),
+            empty,
+            empty.astype(np.int64),
+            empty.astype(np.int64),
+        )
     return CodingData(
-        label, reviewers, article_ids, np.concatenate(columns, axis=1),
-        np.concatenate(weights), np.concatenate(seg_article), np.concatenate(seg_start),
+        label,
+        reviewers,
+        article_ids,
+        np.concatenate(columns, axis=1),
+        np.concatenate(weights),
+        np.concatenate(seg_article),
+        np.concatenate(seg_start),
     )

@@ -52,9 +52,7 @@ def _pairwise_share(counts: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
     return (counts * (counts - 1)).sum(axis=1) / (per_unit * (per_unit - 1))
 
 
-def percent_agreement_from_counts(
-    counts: np.ndarray, unit_weights: Any = None
-) -> AgreementResult:
+def percent_agreement_from_counts(counts: np.ndarray, unit_weights: Any = None) -> AgreementResult:
     """Percent agreement from a units x categories count matrix (see module docstring)."""
     counts = np.asarray(counts, dtype=np.float64)
     weights = _weights(unit_weights, counts.shape[0])
@@ -129,8 +127,9 @@ def fleiss_kappa_from_sums(
         return undefined(
             measure, "every rating is the same category, so chance agreement is 1", **info
         )
-    return AgreementResult((p_a - p_e) / (1.0 - p_e), None, measure, observed=p_a, expected=p_e,
-                           **info)
+    return AgreementResult(
+        (p_a - p_e) / (1.0 - p_e), None, measure, observed=p_a, expected=p_e, **info
+    )
 
 
 def fleiss_kappa(reliability_data: Any) -> AgreementResult:
@@ -187,8 +186,11 @@ def cohen_kappa(
     first, second = list(y1), list(y2)
     if len(first) != len(second):
         raise ValueError(f"y1 and y2 differ in length ({len(first)} != {len(second)})")
-    pairs = [(a, b) for a, b in zip(first, second, strict=True)
-             if not _is_missing(a) and not _is_missing(b)]
+    pairs = [
+        (a, b)
+        for a, b in zip(first, second, strict=True)
+        if not _is_missing(a) and not _is_missing(b)
+    ]
     if labels is None:
         label_list = _sorted_labels({v for pair in pairs for v in pair})
     else:
@@ -234,8 +236,12 @@ def cohen_kappa_from_codes(
     disagreement = float((w * observed).sum())
     scale = total * float(w.max())
     return AgreementResult(
-        1.0 - disagreement / chance, None, measure, observed=1.0 - disagreement / scale,
-        expected=1.0 - chance / scale, **info,
+        1.0 - disagreement / chance,
+        None,
+        measure,
+        observed=1.0 - disagreement / scale,
+        expected=1.0 - chance / scale,
+        **info,
     )
 
 

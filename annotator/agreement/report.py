@@ -90,8 +90,9 @@ def _unitizing_statistic(sums: np.ndarray) -> np.ndarray:
         return np.where(sums[:, 1] > 0, 1.0 - sums[:, 0] / sums[:, 1], NAN)
 
 
-def _span_agreement(kind, name, layer, label_ids, study: Study, stats: SpanStats,
-                    boot: dict[str, Any]) -> SpanAgreement:
+def _span_agreement(
+    kind, name, layer, label_ids, study: Study, stats: SpanStats, boot: dict[str, Any]
+) -> SpanAgreement:
     n_rev = len(study.reviewers)
     ids = np.asarray(label_ids, dtype=np.int64)
     counts = stats.n_spans[ids][:, :n_rev].sum(axis=0)  # reviewers x articles
@@ -103,31 +104,57 @@ def _span_agreement(kind, name, layer, label_ids, study: Study, stats: SpanStats
     expected = (table.expected[:, ids] * table.pair_weight[:, None]).sum(axis=1)
     weight = float(table.pair_weight[valid].sum())
     units = int(table.n_units[:, ids].sum())
-    unitizing = alpha_from_sums(float(observed[valid].sum()), float(expected[valid].sum()),
-                                weight, units, n_raters)
-    unitizing_ci = cluster_bootstrap(np.stack((observed[valid], expected[valid]), 1),
-                                     _unitizing_statistic, estimate=unitizing.value,
-                                     estimate_reason=unitizing.reason, **boot)
+    unitizing = alpha_from_sums(
+        float(observed[valid].sum()), float(expected[valid].sum()), weight, units, n_raters
+    )
+    unitizing_ci = cluster_bootstrap(
+        np.stack((observed[valid], expected[valid]), 1),
+        _unitizing_statistic,
+        estimate=unitizing.value,
+        estimate_reason=unitizing.reason,
+        **boot,
+    )
     coding_sums = stats.coding[:, ids].sum(axis=1)
     fleiss = stats.fleiss[:, ids].sum(axis=1)
     o00, o01, o11 = coding_sums.sum(axis=0)
-    coding = alpha_from_coincidences(np.array([[o00, o01], [o01, o11]]), "nominal",
-                                     n_units=float(fleiss[:, 0].sum()), n_raters=n_raters)
-    coding_ci = cluster_bootstrap(coding_sums[valid], _alpha_statistic, estimate=coding.value,
-                                  estimate_reason=coding.reason, **boot)
+    coding = alpha_from_coincidences(
+        np.array([[o00, o01], [o01, o11]]),
+        "nominal",
+        n_units=float(fleiss[:, 0].sum()),
+        n_raters=n_raters,
+    )
+    coding_ci = cluster_bootstrap(
+        coding_sums[valid],
+        _alpha_statistic,
+        estimate=coding.value,
+        estimate_reason=coding.reason,
+        **boot,
+    )
     rated, share = float(fleiss[:, 2].sum()), float(fleiss[:, 3].sum())
     kappa = fleiss_kappa_from_sums(
-        pairable_weight=float(fleiss[:, 0].sum()), agreement_sum=float(fleiss[:, 1].sum()),
-        share_sums=np.array([rated - share, share]), rated_weight=rated, n_raters=n_raters,
+        pairable_weight=float(fleiss[:, 0].sum()),
+        agreement_sum=float(fleiss[:, 1].sum()),
+        share_sums=np.array([rated - share, share]),
+        rated_weight=rated,
+        n_raters=n_raters,
     )
     return SpanAgreement(
-        kind, name, layer, tuple(study.labels[i] for i in ids), int(counts.sum()),
-        int((counts.sum(axis=1) > 0).sum()), int((counts.sum(axis=0) > 0).sum()),
-        unitizing, unitizing_ci, coding, coding_ci, kappa,
-        _mean_f1(stats.tp_exact[ids][:, :n_rev, :n_rev].sum(axis=0), counts, study.done,
-                 "exact"),
-        _mean_f1(stats.tp_overlap[ids][:, :n_rev, :n_rev].sum(axis=0), counts, study.done,
-                 "overlap"),
+        kind,
+        name,
+        layer,
+        tuple(study.labels[i] for i in ids),
+        int(counts.sum()),
+        int((counts.sum(axis=1) > 0).sum()),
+        int((counts.sum(axis=0) > 0).sum()),
+        unitizing,
+        unitizing_ci,
+        coding,
+        coding_ci,
+        kappa,
+        _mean_f1(stats.tp_exact[ids][:, :n_rev, :n_rev].sum(axis=0), counts, study.done, "exact"),
+        _mean_f1(
+            stats.tp_overlap[ids][:, :n_rev, :n_rev].sum(axis=0), counts, study.done, "overlap"
+        ),
     )
 
 
@@ -141,9 +168,12 @@ def _reviewer_matrix(study: Study, stats: SpanStats) -> ReviewerMatrix:
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.where((denominator > 0) & (shared > 0), 2 * tp / denominator, NAN)
     np.fill_diagonal(values, NAN)
-    return ReviewerMatrix(MATRIX_MEASURE, tuple(study.reviewers),
-                          tuple(tuple(float(v) for v in row) for row in values),
-                          tuple(tuple(int(v) for v in row) for row in shared))
+    return ReviewerMatrix(
+        MATRIX_MEASURE,
+        tuple(study.reviewers),
+        tuple(tuple(float(v) for v in row) for row in values),
+        tuple(tuple(int(v) for v in row) for row in shared),
+    )
 
 
 def _articles(study: Study, stats: SpanStats) -> list[ArticleAgreement]:
@@ -152,8 +182,9 @@ def _articles(study: Study, stats: SpanStats) -> list[ArticleAgreement]:
     per_reviewer = stats.n_spans[:, :n_rev].sum(axis=0)  # reviewers x articles
     m = study.done.sum(axis=0)
     table = stats.unitizing
-    by_label = binary_alpha_results(stats.coding.reshape(-1, 3), stats.fleiss[:, :, 0].ravel(),
-                                    np.repeat(m, n_labels))
+    by_label = binary_alpha_results(
+        stats.coding.reshape(-1, 3), stats.fleiss[:, :, 0].ravel(), np.repeat(m, n_labels)
+    )
     pooled = binary_alpha_results(stats.coding.sum(axis=1), stats.fleiss[:, :, 0].sum(axis=1), m)
     result = []
     for a, article in enumerate(study.article_ids):
@@ -161,13 +192,21 @@ def _articles(study: Study, stats: SpanStats) -> list[ArticleAgreement]:
         unitizing = alpha_from_sums(
             float(table.observed_sum[a].sum()),
             float(table.expected[a].sum() * table.pair_weight[a]),
-            float(table.pair_weight[a]), int(table.n_units[a].sum()), int(m[a]),
+            float(table.pair_weight[a]),
+            int(table.n_units[a].sum()),
+            int(m[a]),
         )
-        result.append(ArticleAgreement(
-            article, int(study.lengths[a]), tuple(study.reviewers[r] for r in who),
-            {study.reviewers[r]: int(per_reviewer[r, a]) for r in who}, pooled[a], unitizing,
-            dict(zip(study.labels, by_label[a * n_labels:(a + 1) * n_labels], strict=True)),
-        ))
+        result.append(
+            ArticleAgreement(
+                article,
+                int(study.lengths[a]),
+                tuple(study.reviewers[r] for r in who),
+                {study.reviewers[r]: int(per_reviewer[r, a]) for r in who},
+                pooled[a],
+                unitizing,
+                dict(zip(study.labels, by_label[a * n_labels : (a + 1) * n_labels], strict=True)),
+            )
+        )
     return result
 
 
@@ -202,8 +241,9 @@ def _question_specs(questions: Mapping[Hashable, Any] | None) -> dict[Hashable, 
             specs[key] = QuestionSpec(spec)
         else:
             values = spec.get("values")
-            specs[key] = QuestionSpec(spec.get("level", "nominal"),
-                                      tuple(values) if values is not None else None)
+            specs[key] = QuestionSpec(
+                spec.get("level", "nominal"), tuple(values) if values is not None else None
+            )
     return specs
 
 
@@ -250,16 +290,30 @@ def study_report(
             empty or outside its article.
     """
     answer_rows = [row for row in answers if row[3] is not None]
-    study = prepare_study(articles, reviewers, annotations, label_layers, completed, answer_rows,
-                     gold_spans, gold_articles, gold_answers,
-                     (article_subset, reviewer_subset, label_subset))
-    stats = span_stats(study.spans, study.lengths, study.done.sum(axis=0),
-                       len(study.reviewers), len(study.labels))
+    study = prepare_study(
+        articles,
+        reviewers,
+        annotations,
+        label_layers,
+        completed,
+        answer_rows,
+        gold_spans,
+        gold_articles,
+        gold_answers,
+        (article_subset, reviewer_subset, label_subset),
+    )
+    stats = span_stats(
+        study.spans, study.lengths, study.done.sum(axis=0), len(study.reviewers), len(study.labels)
+    )
     boot = {"n_boot": n_boot, "seed": seed, "ci": ci}
-    labels = tuple(_span_agreement("label", lab, study.label_layer[k], [k], study, stats, boot)
-                   for k, lab in enumerate(study.labels))
-    layers = tuple(_span_agreement("layer", layer, layer, ids, study, stats, boot)
-                   for layer, ids in study.layers.items())
+    labels = tuple(
+        _span_agreement("label", lab, study.label_layer[k], [k], study, stats, boot)
+        for k, lab in enumerate(study.labels)
+    )
+    layers = tuple(
+        _span_agreement("layer", layer, layer, ids, study, stats, boot)
+        for layer, ids in study.layers.items()
+    )
     article_pos = {a: i for i, a in enumerate(study.article_ids)}
     reviewer_pos = {r: i for i, r in enumerate(study.reviewers)}
     specs = _question_specs(questions)
@@ -271,14 +325,26 @@ def study_report(
         question_agreement(key, specs.get(key, QuestionSpec()), values, study.reviewers)
         for key, values in by_question.items()
     )
-    gold_map = {(article_pos[a], q): v for a, q, v in (gold_answers or [])
-                if a in article_pos and v is not None}
-    settings = {"n_boot": n_boot, "seed": seed, "ci": ci,
-                "bootstrap": "percentile, resampling articles done by two or more reviewers",
-                "reviewer_matrix": MATRIX_MEASURE}
+    gold_map = {
+        (article_pos[a], q): v
+        for a, q, v in (gold_answers or [])
+        if a in article_pos and v is not None
+    }
+    settings = {
+        "n_boot": n_boot,
+        "seed": seed,
+        "ci": ci,
+        "bootstrap": "percentile, resampling articles done by two or more reviewers",
+        "reviewer_matrix": MATRIX_MEASURE,
+    }
     return StudyReport(
-        len(study.article_ids), tuple(study.reviewers), labels, layers, question_results,
-        _reviewer_matrix(study, stats), tuple(_articles(study, stats)),
+        len(study.article_ids),
+        tuple(study.reviewers),
+        labels,
+        layers,
+        question_results,
+        _reviewer_matrix(study, stats),
+        tuple(_articles(study, stats)),
         tuple(_gold_scores(study, stats)),
         tuple(gold_answer_scores(by_question, gold_map, study.reviewers)) if gold_map else (),
         settings,

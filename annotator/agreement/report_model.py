@@ -23,8 +23,17 @@ from annotator.agreement.result import (
 )
 
 CSV_HEADER = (
-    "section", "subject", "layer", "reviewer", "other_reviewer", "measure", "value",
-    "ci_low", "ci_high", "n", "reason",
+    "section",
+    "subject",
+    "layer",
+    "reviewer",
+    "other_reviewer",
+    "measure",
+    "value",
+    "ci_low",
+    "ci_high",
+    "n",
+    "reason",
 )
 
 
@@ -195,52 +204,137 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _row(section, subject, layer, reviewer, other, measure, value, low=None, high=None, n=None,
-         reason=None) -> list[Any]:
-    return [section, subject, layer, reviewer, other, measure, _cell(float(value)),
-            _cell(low), _cell(high), _cell(n), reason]
+def _row(
+    section,
+    subject,
+    layer,
+    reviewer,
+    other,
+    measure,
+    value,
+    low=None,
+    high=None,
+    n=None,
+    reason=None,
+) -> list[Any]:
+    return [
+        section,
+        subject,
+        layer,
+        reviewer,
+        other,
+        measure,
+        _cell(float(value)),
+        _cell(low),
+        _cell(high),
+        _cell(n),
+        reason,
+    ]
 
 
 def _agreement_rows(section, subject, layer, result, ci: BootstrapResult | None = None):
     low, high = (ci.low, ci.high) if ci is not None else (None, None)
-    return _row(section, subject, layer, None, None, result.measure, result.value, low, high,
-                result.n_units, result.reason)
+    return _row(
+        section,
+        subject,
+        layer,
+        None,
+        None,
+        result.measure,
+        result.value,
+        low,
+        high,
+        result.n_units,
+        result.reason,
+    )
 
 
 def _rows(report: StudyReport):
     for item in report.labels + report.layers:
-        yield _agreement_rows(item.kind, item.name, item.layer, item.unitizing_alpha,
-                              item.unitizing_alpha_ci)
-        yield _agreement_rows(item.kind, item.name, item.layer, item.coding_alpha,
-                              item.coding_alpha_ci)
+        yield _agreement_rows(
+            item.kind, item.name, item.layer, item.unitizing_alpha, item.unitizing_alpha_ci
+        )
+        yield _agreement_rows(
+            item.kind, item.name, item.layer, item.coding_alpha, item.coding_alpha_ci
+        )
         yield _agreement_rows(item.kind, item.name, item.layer, item.fleiss_kappa)
         for f1 in (item.span_f1_exact, item.span_f1_overlap):
-            yield _row(item.kind, item.name, item.layer, None, None, f1.measure, f1.value,
-                       n=f1.n_pairs, reason=f1.reason)
+            yield _row(
+                item.kind,
+                item.name,
+                item.layer,
+                None,
+                None,
+                f1.measure,
+                f1.value,
+                n=f1.n_pairs,
+                reason=f1.reason,
+            )
     for question in report.questions:
         for result in (question.alpha, question.fleiss_kappa, question.percent_agreement):
             yield _agreement_rows("question", question.key, None, result)
         mean = question.mean_cohen_kappa
-        yield _row("question", question.key, None, None, None, mean.measure, mean.value,
-                   n=mean.n_pairs, reason=mean.reason)
+        yield _row(
+            "question",
+            question.key,
+            None,
+            None,
+            None,
+            mean.measure,
+            mean.value,
+            n=mean.n_pairs,
+            reason=mean.reason,
+        )
         for pair in question.pairwise_cohen_kappa:
-            yield _row("question_pair", question.key, None, pair.reviewer, pair.other_reviewer,
-                       pair.kappa.measure, pair.kappa.value, n=pair.kappa.n_units,
-                       reason=pair.kappa.reason)
+            yield _row(
+                "question_pair",
+                question.key,
+                None,
+                pair.reviewer,
+                pair.other_reviewer,
+                pair.kappa.measure,
+                pair.kappa.value,
+                n=pair.kappa.n_units,
+                reason=pair.kappa.reason,
+            )
     matrix = report.reviewer_matrix
     for i, reviewer in enumerate(matrix.reviewers):
         for j in range(i + 1, len(matrix.reviewers)):
-            yield _row("reviewer_pair", None, None, reviewer, matrix.reviewers[j],
-                       matrix.measure, matrix.values[i][j], n=matrix.shared_articles[i][j])
+            yield _row(
+                "reviewer_pair",
+                None,
+                None,
+                reviewer,
+                matrix.reviewers[j],
+                matrix.measure,
+                matrix.values[i][j],
+                n=matrix.shared_articles[i][j],
+            )
     for article in report.articles:
         for result in (article.coding_alpha, article.unitizing_alpha):
             yield _agreement_rows("article", article.article_id, None, result)
     for score in report.gold:
         for result in (score.exact, score.overlap):
             for measure in ("precision", "recall", "f1"):
-                yield _row(f"gold_{score.kind}", score.name, None, score.reviewer, None,
-                           f"{measure}/{result.mode}", getattr(result, measure),
-                           n=score.n_articles, reason=result.reason)
+                yield _row(
+                    f"gold_{score.kind}",
+                    score.name,
+                    None,
+                    score.reviewer,
+                    None,
+                    f"{measure}/{result.mode}",
+                    getattr(result, measure),
+                    n=score.n_articles,
+                    reason=result.reason,
+                )
     for answer in report.gold_answers:
-        yield _row("gold_question", answer.question, None, answer.reviewer, None, "accuracy",
-                   answer.accuracy, n=answer.n_articles)
+        yield _row(
+            "gold_question",
+            answer.question,
+            None,
+            answer.reviewer,
+            None,
+            "accuracy",
+            answer.accuracy,
+            n=answer.n_articles,
+        )

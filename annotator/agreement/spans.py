@@ -63,9 +63,11 @@ def match_intervals(
     """
     sides = (first, second)
     order = sorted(
-        ((end, start, side, index)
-         for side, intervals in enumerate(sides)
-         for index, (start, end) in enumerate(intervals)),
+        (
+            (end, start, side, index)
+            for side, intervals in enumerate(sides)
+            for index, (start, end) in enumerate(intervals)
+        ),
     )
     by_start = [sorted(range(len(s)), key=lambda i, s=s: (s[i][0], s[i][1], i)) for s in sides]
     pointer = [0, 0]
@@ -125,9 +127,7 @@ def match_spans(
         indices_b = by_label_b.get(label)
         if not indices_b:
             continue
-        pairs = match_intervals(
-            [a[i][:2] for i in indices_a], [b[j][:2] for j in indices_b]
-        )
+        pairs = match_intervals([a[i][:2] for i in indices_a], [b[j][:2] for j in indices_b])
         matches.extend((indices_a[i], indices_b[j]) for i, j in pairs)
     return sorted(matches)
 

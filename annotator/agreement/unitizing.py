@@ -86,8 +86,17 @@ def unitizing_tables(
     g, r, s, e = g[order], r[order], s[order], e[order]
     left, right = overlap_pairs(g, s, e)
     return tables_from_units(
-        g, r, s, e, left, right, section_begin=section_begin, section_length=section_length,
-        section_raters=section_raters, n_categories=n_categories, n_rater_ids=n_rater_ids,
+        g,
+        r,
+        s,
+        e,
+        left,
+        right,
+        section_begin=section_begin,
+        section_length=section_length,
+        section_raters=section_raters,
+        n_categories=n_categories,
+        n_rater_ids=n_rater_ids,
     )
 
 
@@ -125,9 +134,9 @@ def tables_from_units(
     # Observed: overlapping unit pairs of different raters, and units inside other raters' gaps.
     cross = r[left] != r[right]
     left, right = left[cross], right[cross]
-    pair_cost = (s[left] - s[right]).astype(np.float64) ** 2 + (
-        e[left] - e[right]
-    ).astype(np.float64) ** 2
+    pair_cost = (s[left] - s[right]).astype(np.float64) ** 2 + (e[left] - e[right]).astype(
+        np.float64
+    ) ** 2
     unit_pairs = np.bincount(g[left], weights=pair_cost, minlength=n_groups)
     met = _distinct_partners(left, right, r, n_rater_ids) if partners is None else partners
     unit_len = (e - s).astype(np.float64)
@@ -137,11 +146,10 @@ def tables_from_units(
     # Expected: gaps need (group, rater, start) order.
     n_units = np.bincount(g, minlength=n_groups)
     by_rater = sort_by_group_start(g * n_rater_ids + r, s, e)
-    key, gr, sr, er = g[by_rater] * n_rater_ids + r[by_rater], g[by_rater], s[by_rater], e[
-        by_rater
-    ]
-    gap_group, gap_len, gap_count = _gaps(key, gr, gr // n_categories, sr, er, section_begin,
-                                          length, m, n_groups, n_categories)
+    key, gr, sr, er = g[by_rater] * n_rater_ids + r[by_rater], g[by_rater], s[by_rater], e[by_rater]
+    gap_group, gap_len, gap_count = _gaps(
+        key, gr, gr // n_categories, sr, er, section_begin, length, m, n_groups, n_categories
+    )
     gap_sums = _gap_sums(gap_group, gap_len, gap_count, g, (e - s).astype(np.int64))
     per_unit = (n_units[g] - 1) * (2 * unit_len**3 - 3 * unit_len**2 + unit_len) / 3.0
     per_unit += unit_len**2 * gap_sums
@@ -157,8 +165,12 @@ def tables_from_units(
             0.0,
         )
     return UnitizingTables(
-        observed_sum.reshape(shape), expected.reshape(shape), pair_weight,
-        n_units.reshape(shape), m, length,
+        observed_sum.reshape(shape),
+        expected.reshape(shape),
+        pair_weight,
+        n_units.reshape(shape),
+        m,
+        length,
     )
 
 
@@ -210,8 +222,14 @@ def _gap_sums(gap_group, gap_len, gap_count, unit_group, unit_len) -> np.ndarray
     return total - (unit_len - 1) * count
 
 
-def alpha_from_sums(observed: float, expected: float, weight: float, n_units: int,
-                    n_raters: int, empty_reason: str = "no units") -> AgreementResult:
+def alpha_from_sums(
+    observed: float,
+    expected: float,
+    weight: float,
+    n_units: int,
+    n_raters: int,
+    empty_reason: str = "no units",
+) -> AgreementResult:
     """alpha_U from a summed observed distance ``S``, summed ``W * D_e`` and summed ``W``."""
     if weight <= 0:
         return AgreementResult(NAN, "fewer than two raters", MEASURE, n_units, n_raters)
@@ -219,10 +237,18 @@ def alpha_from_sums(observed: float, expected: float, weight: float, n_units: in
         return AgreementResult(NAN, empty_reason, MEASURE, 0, n_raters)
     d_o, d_e = observed / weight, expected / weight
     if expected <= 0:
-        return AgreementResult(NAN, "expected disagreement is zero", MEASURE, n_units,
-                               n_raters, observed=d_o, expected=d_e)
-    return AgreementResult(1.0 - observed / expected, None, MEASURE, n_units, n_raters,
-                           observed=d_o, expected=d_e)
+        return AgreementResult(
+            NAN,
+            "expected disagreement is zero",
+            MEASURE,
+            n_units,
+            n_raters,
+            observed=d_o,
+            expected=d_e,
+        )
+    return AgreementResult(
+        1.0 - observed / expected, None, MEASURE, n_units, n_raters, observed=d_o, expected=d_e
+    )
 
 
 def _encode(
@@ -246,9 +272,15 @@ def _encode(
             if raters is not None and rater not in seen:
                 raise ValueError(f"unit {tuple(unit)!r} has a rater not listed in raters")
             seen.add(rater)
-            rows.append((index, rater_ids.setdefault(rater, len(rater_ids)),
-                         category_ids.setdefault(category, len(category_ids)),
-                         int(start), int(end)))
+            rows.append(
+                (
+                    index,
+                    rater_ids.setdefault(rater, len(rater_ids)),
+                    category_ids.setdefault(category, len(category_ids)),
+                    int(start),
+                    int(end),
+                )
+            )
         for rater in seen:
             rater_ids.setdefault(rater, len(rater_ids))
         begins.append(begin)
@@ -256,11 +288,16 @@ def _encode(
         counts.append(len(seen))
     table = np.asarray(rows, dtype=np.int64).reshape(-1, 5)
     tables = unitizing_tables(
-        table[:, 0], table[:, 1], table[:, 2], table[:, 3], table[:, 4],
+        table[:, 0],
+        table[:, 1],
+        table[:, 2],
+        table[:, 3],
+        table[:, 4],
         section_begin=np.asarray(begins, dtype=np.int64),
         section_length=np.asarray(lengths, dtype=np.int64),
         section_raters=np.asarray(counts, dtype=np.int64),
-        n_categories=max(len(category_ids), 1), n_rater_ids=max(len(rater_ids), 1),
+        n_categories=max(len(category_ids), 1),
+        n_rater_ids=max(len(rater_ids), 1),
     )
     return tables, list(category_ids)
 
@@ -273,16 +310,28 @@ def _result(tables: UnitizingTables, categories: list[Hashable]) -> UnitizingRes
     n_units = tables.n_units.sum(axis=0)
     n_raters = int(tables.n_raters.max(initial=0))
     per_category = {
-        label: alpha_from_sums(float(observed[:, c].sum()), float(expected[:, c].sum()),
-                               weight, int(n_units[c]), n_raters)
+        label: alpha_from_sums(
+            float(observed[:, c].sum()),
+            float(expected[:, c].sum()),
+            weight,
+            int(n_units[c]),
+            n_raters,
+        )
         for c, label in enumerate(categories)
     }
-    overall = alpha_from_sums(float(observed.sum()), float(expected.sum()), weight,
-                              int(n_units.sum()), n_raters)
+    overall = alpha_from_sums(
+        float(observed.sum()), float(expected.sum()), weight, int(n_units.sum()), n_raters
+    )
     n_cats = max(int(np.count_nonzero(n_units)), 1)
     return UnitizingResult(
-        overall.value, overall.reason, overall.observed / n_cats, overall.expected / n_cats,
-        n_raters, int(n_units.sum()), int(tables.length.sum()), per_category,
+        overall.value,
+        overall.reason,
+        overall.observed / n_cats,
+        overall.expected / n_cats,
+        n_raters,
+        int(n_units.sum()),
+        int(tables.length.sum()),
+        per_category,
     )
 
 

@@ -95,9 +95,7 @@ def _names(values, what: str) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(cleaned))
 
 
-def parse_filters(
-    *, articles=(), reviewers=(), labels=(), bootstrap: bool = True
-) -> ReportFilters:
+def parse_filters(*, articles=(), reviewers=(), labels=(), bootstrap: bool = True) -> ReportFilters:
     """Filters from form or command-line values (strings; empty ones are ignored).
 
     Raises ValidationFailed (field ``articles``) for an article id that is not a number; whether
@@ -182,8 +180,10 @@ def compute_report(
     started = time.perf_counter()
     visible = None
     if actor is not None:
+
         def visible(user_id: int) -> bool:
             return can_view_work_of(actor, author_id=user_id, blind_review=project.blind_review)
+
     gold = actor is None or can_view_gold(actor, blind_review=project.blind_review)
     rows = load_study_rows(project, article_ids=filters.articles, reviewers=filters.reviewers,
                            visible=visible, include_gold=gold)  # fmt: skip

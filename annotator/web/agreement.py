@@ -228,8 +228,11 @@ def article_page(slug: str, article_id: int):
         title=rows.titles[article_id],
         detail=detail,
         counts=counts,
-        used_labels=[label for label in rows.labels if label_totals[label.key]
-                     and (filters.labels is None or label.key in filters.labels)],
+        used_labels=[
+            label
+            for label in rows.labels
+            if label_totals[label.key] and (filters.labels is None or label.key in filters.labels)
+        ],
         gold_counts=Counter(label for _, _, _, label in rows.gold_spans),
         answers=answers,
         gold_answers=gold_answers,

@@ -33,43 +33,67 @@ EXTRA_REVIEWERS = [
 PASSAGES = {
     "de": [
         ("section-label", "Lateinamerika"),
-        ("indirect-speech", "Maduro teilte mit, dass das bilaterale Verhältnis immer tiefer "
-                            "werde."),
+        (
+            "indirect-speech",
+            "Maduro teilte mit, dass das bilaterale Verhältnis immer tiefer werde.",
+        ),
         ("agency-or-outlet", "Quelle: Sputnik"),
         ("image-credit", "© Magda Hibelli"),
         ("official-source", "sagte Borissow"),
-        ("direct-quote", '"Unsere Aufgabe ist es, die bilaterale Entwicklung im gesamten '
-                         'umfangreichen Spektrum der Zusammenarbeit in die Tat umzusetzen."'),
+        (
+            "direct-quote",
+            '"Unsere Aufgabe ist es, die bilaterale Entwicklung im gesamten '
+            'umfangreichen Spektrum der Zusammenarbeit in die Tat umzusetzen."',
+        ),
         ("loaded-language", '"ohne hegemoniale Imperien"'),
         ("us-versus-them", 'Kampf gegen die "Bedrohungen der NATO" und des Westens'),
-        ("glowing-portrayal", "Die Diplomatie des Friedens werde bei der Verteidigung der "
-                              "Gerechtigkeit und der Wahrheit immer triumphieren."),
-        ("related-links", "Mehr zum Thema - Vorwurf der Einmischung in innere Angelegenheiten "
-                          "Kolumbiens – Russische Botschaft dementiert"),
-        ("publisher-statement", "Durch die Sperrung von RT zielt die EU darauf ab, eine "
-                                "kritische, nicht prowestliche Informationsquelle zum Schweigen "
-                                "zu bringen."),
-        ("reader-appeal", "Wenn Euch unsere Artikel gefallen, teilt sie gern überall, wo Ihr "
-                          "aktiv seid."),
+        (
+            "glowing-portrayal",
+            "Die Diplomatie des Friedens werde bei der Verteidigung der "
+            "Gerechtigkeit und der Wahrheit immer triumphieren.",
+        ),
+        (
+            "related-links",
+            "Mehr zum Thema - Vorwurf der Einmischung in innere Angelegenheiten "
+            "Kolumbiens – Russische Botschaft dementiert",
+        ),
+        (
+            "publisher-statement",
+            "Durch die Sperrung von RT zielt die EU darauf ab, eine "
+            "kritische, nicht prowestliche Informationsquelle zum Schweigen "
+            "zu bringen.",
+        ),
+        (
+            "reader-appeal",
+            "Wenn Euch unsere Artikel gefallen, teilt sie gern überall, wo Ihr aktiv seid.",
+        ),
     ],
     "en": [
         ("section-label", "Local news"),
         ("loaded-language", '"betrayal of the fishing fleet"'),
         ("image-credit", "Photo: Marta Oyelaran / Coastline Press Agency"),
-        ("direct-quote", '"This is the most important decision this town has taken in a '
-                         'generation,"'),
+        (
+            "direct-quote",
+            '"This is the most important decision this town has taken in a generation,"',
+        ),
         ("official-source", "said Mayor Ilse Brandt"),
         ("expert-or-witness", "Fisher Tom Quigley"),
         ("direct-quote", '"They promise jobs, but they take the water we live from,"'),
         ("anonymous-source", "Critics say"),
         ("unsourced-claim", "Experts say the turbines could cut the region's emissions sharply"),
         ("agency-or-outlet", "According to the agency dpa"),
-        ("big-picture-narrative", "Everyone knows the old harbour economy is finished; the "
-                                  "only question is who will pay for the new one."),
+        (
+            "big-picture-narrative",
+            "Everyone knows the old harbour economy is finished; the "
+            "only question is who will pay for the new one.",
+        ),
         ("related-links", "Read more: Fishing quotas cut again as stocks decline"),
         ("sponsored-content", "Sponsored: Switch to green power today with NordSea Home Energy."),
-        ("editorial-note", "Correction, 5 March: an earlier version of this article gave the "
-                           "number of turbines as 42."),
+        (
+            "editorial-note",
+            "Correction, 5 March: an earlier version of this article gave the "
+            "number of turbines as 42.",
+        ),
     ],
 }
 NEIGHBOURS = {  # the label a reviewer picks instead, now and then

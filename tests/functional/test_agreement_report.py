@@ -115,8 +115,9 @@ def test_deleted_annotations_are_left_out(seeded, browser):
     assert alice.delete(f"/api/v1/annotations/{doomed}").status_code in (200, 204)
     work = {**WORK, "alice": [s for s in WORK["alice"] if s[0] != "image-credit"]}
     data = report_json(browser("teacher"))
-    assert data["report"] == json.loads(json.dumps(direct_report(seeded.article.id,
-                                                                 work=work).to_dict()))
+    assert data["report"] == json.loads(
+        json.dumps(direct_report(seeded.article.id, work=work).to_dict())
+    )
 
 
 def test_subsets_of_labels_and_reviewers(seeded, browser):
@@ -137,8 +138,10 @@ def test_subset_of_articles(seeded, browser, make):
     for who in ("alice", "bob"):
         make.assign(seeded.project, other, seeded.people["reviewer" if who == "alice"
                                                          else "reviewer2"])  # fmt: skip
-        response = browser(who).post(f"/api/v1/articles/{other.id}/annotations",
-                                     json={"label": "agency-or-outlet", "start": 21, "end": 24})
+        response = browser(who).post(
+            f"/api/v1/articles/{other.id}/annotations",
+            json={"label": "agency-or-outlet", "start": 21, "end": 24},
+        )
         assert response.status_code == 201
     client = browser("teacher")
     both = report_json(client)["report"]
@@ -200,7 +203,7 @@ def test_page_renders_charts_without_inline_styles(seeded, browser):
     assert response.status_code == 200
     assert 'aria-current="page">Agreement</a>' in html
     assert html.count('role="img"') == 3  # heatmap and two bar charts
-    assert "<title id=\"reviewer-matrix-title\">Agreement between reviewers</title>" in html
+    assert '<title id="reviewer-matrix-title">Agreement between reviewers</title>' in html
     assert not re.search(r"\sstyle\s*=", html) and "<style" not in html
     assert "dave" in html.split('id="without-work"')[1].split("</p>")[0]
     for label in ("Direct quote", "News agency or other outlet", "Related-links line"):
@@ -221,8 +224,11 @@ def test_csv_download_is_long_format_and_spreadsheet_safe(seeded, browser):
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised():
-    fake = SimpleNamespace(report=SimpleNamespace(
-        csv_rows=lambda: (("subject", "value"), [["=HYPERLINK(1)", -0.25], ["@x", None]])))
+    fake = SimpleNamespace(
+        report=SimpleNamespace(
+            csv_rows=lambda: (("subject", "value"), [["=HYPERLINK(1)", -0.25], ["@x", None]])
+        )
+    )
     text = "".join(report_csv(fake))
     assert text.splitlines() == ["subject,value", "'=HYPERLINK(1),-0.25", "'@x,"]
 
@@ -304,6 +310,8 @@ def test_query_count_does_not_grow_with_the_data(seeded, browser, make):
         for who in ("reviewer", "reviewer2"):
             make.assign(seeded.project, extra, seeded.people[who])
         for who in ("alice", "bob"):
-            browser(who).post(f"/api/v1/articles/{extra.id}/annotations",
-                              json={"label": "direct-quote", "start": 0, "end": 4})
+            browser(who).post(
+                f"/api/v1/articles/{extra.id}/annotations",
+                json={"label": "direct-quote", "start": 0, "end": 4},
+            )
     assert _statements(client, "/projects/class/agreement.json") == small

@@ -38,8 +38,10 @@ def test_krippendorff_2011_worked_example(level, published):
 
 def test_ordinal_strings_need_and_use_an_ordered_domain():
     words = {1: "very low", 2: "low", 3: "mid", 4: "high", 5: "very high"}
-    data = [[None if isinstance(v, float) and math.isnan(v) else words[v] for v in row]
-            for row in KRIPPENDORFF_2011]
+    data = [
+        [None if isinstance(v, float) and math.isnan(v) else words[v] for v in row]
+        for row in KRIPPENDORFF_2011
+    ]
     domain = ["very low", "low", "mid", "high", "very high"]
     assert round(krippendorff_alpha(data, "ordinal", domain).value, 3) == 0.815
     assert round(krippendorff_alpha(data, "nominal").value, 3) == 0.743
@@ -160,8 +162,9 @@ def test_vectorised_binary_alpha_equals_the_general_one():
     units = rng.integers(0, 5, size=300).astype(float)
     results = binary_alpha_results(sums, units, np.full(300, 3))
     for (o00, o01, o11), n_units, got in zip(sums, units, results, strict=True):
-        want = alpha_from_coincidences(np.array([[o00, o01], [o01, o11]]), "nominal",
-                                       n_units=n_units, n_raters=3)
+        want = alpha_from_coincidences(
+            np.array([[o00, o01], [o01, o11]]), "nominal", n_units=n_units, n_raters=3
+        )
         assert got.reason == want.reason
         assert got.value == pytest.approx(want.value, nan_ok=True)
         assert got.observed == pytest.approx(want.observed, nan_ok=True)

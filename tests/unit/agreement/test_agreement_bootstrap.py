@@ -16,8 +16,9 @@ def _articles(seed, n_articles=12):
     data = {}
     for a in range(n_articles):
         truth = rng.integers(1, 4, size=int(rng.integers(3, 9)))
-        noisy = np.where(rng.random((4, truth.size)) < 0.75, truth,
-                         rng.integers(1, 4, size=(4, truth.size))).astype(float)
+        noisy = np.where(
+            rng.random((4, truth.size)) < 0.75, truth, rng.integers(1, 4, size=(4, truth.size))
+        ).astype(float)
         noisy[rng.random(noisy.shape) < 0.2] = np.nan
         data[f"article-{a}"] = noisy[: int(rng.integers(2, 5))]
     return data
@@ -26,8 +27,9 @@ def _articles(seed, n_articles=12):
 def test_estimate_is_alpha_on_all_articles_and_interval_brackets_it():
     data = _articles(1)
     rows = max(m.shape[0] for m in data.values())
-    stacked = np.hstack([np.vstack([m, np.full((rows - m.shape[0], m.shape[1]), np.nan)])
-                         for m in data.values()])
+    stacked = np.hstack(
+        [np.vstack([m, np.full((rows - m.shape[0], m.shape[1]), np.nan)]) for m in data.values()]
+    )
     for level in ("nominal", "ordinal", "interval"):
         result = bootstrap_alpha(data, level, n_boot=500, seed=3)
         assert result.value == pytest.approx(krippendorff_alpha(stacked, level).value)
@@ -45,8 +47,9 @@ def test_same_seed_same_interval_and_replicates_match_a_naive_loop():
     for row in counts:
         chosen = [m for m, times in zip(data, row, strict=True) for _ in range(int(times))]
         rows = max(m.shape[0] for m in chosen)
-        stacked = np.hstack([np.vstack([m, np.full((rows - m.shape[0], m.shape[1]), np.nan)])
-                             for m in chosen])
+        stacked = np.hstack(
+            [np.vstack([m, np.full((rows - m.shape[0], m.shape[1]), np.nan)]) for m in chosen]
+        )
         value = krippendorff_alpha(stacked).value
         if not math.isnan(value):
             naive.append(value)

@@ -37,8 +37,9 @@ def _random_study(rnd, n_articles=4, n_reviewers=4):
             marks = []
             for _ in range(rnd.randint(0, 6)):
                 start = rnd.randint(0, length - 1)
-                marks.append((start, rnd.randint(start + 1, min(length, start + 20)),
-                              rnd.choice("xy")))
+                marks.append(
+                    (start, rnd.randint(start + 1, min(length, start + 20)), rnd.choice("xy"))
+                )
             by_article[article] = marks
         spans[f"r{r}"] = by_article
     return articles, spans
@@ -58,9 +59,11 @@ def test_compressed_segments_equal_the_per_character_matrix():
         if plain.defined:
             assert compressed.value == pytest.approx(plain.value, rel=1e-10)
             assert compressed.value == pytest.approx(
-                krippendorff.alpha(reference, level_of_measurement="nominal"), rel=1e-9)
+                krippendorff.alpha(reference, level_of_measurement="nominal"), rel=1e-9
+            )
             assert data.fleiss_kappa().value == pytest.approx(
-                fleiss_kappa(reference).value, rel=1e-10)
+                fleiss_kappa(reference).value, rel=1e-10
+            )
         else:
             assert not compressed.defined
         assert data.matrix.shape[1] < reference.shape[1] or reference.shape[1] < 5
@@ -80,7 +83,8 @@ def test_overlapping_spans_of_one_reviewer_are_merged():
     articles = {"a": 12}
     merged = coding_reliability_data(articles, {"r": {"a": [(0, 8, "x")]}, "s": {"a": []}}, "x")
     split = coding_reliability_data(
-        articles, {"r": {"a": [(0, 5, "x"), (3, 8, "x"), (2, 4, "x")]}, "s": {"a": []}}, "x")
+        articles, {"r": {"a": [(0, 5, "x"), (3, 8, "x"), (2, 4, "x")]}, "s": {"a": []}}, "x"
+    )
     np.testing.assert_array_equal(merged.expand(), split.expand())
 
 

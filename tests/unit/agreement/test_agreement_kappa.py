@@ -23,21 +23,51 @@ from annotator.agreement import (
 # 2 personality disorder, 3 schizophrenia, 4 neurosis, 5 other). Published: P = .556,
 # P_e = .220, kappa = .430.
 FLEISS_1971 = [
-    (4, 4, 4, 4, 4, 4), (2, 2, 2, 5, 5, 5), (2, 3, 3, 3, 3, 5), (5, 5, 5, 5, 5, 5),
-    (2, 2, 2, 4, 4, 4), (1, 1, 3, 3, 3, 3), (3, 3, 3, 3, 5, 5), (1, 1, 3, 3, 3, 4),
-    (1, 1, 4, 4, 4, 4), (5, 5, 5, 5, 5, 5), (1, 4, 4, 4, 4, 4), (1, 2, 4, 4, 4, 4),
-    (2, 2, 2, 3, 3, 3), (1, 4, 4, 4, 4, 4), (2, 2, 4, 4, 4, 5), (3, 3, 3, 3, 3, 5),
-    (1, 1, 1, 4, 5, 5), (1, 1, 1, 1, 1, 2), (2, 2, 4, 4, 4, 4), (1, 3, 3, 5, 5, 5),
-    (5, 5, 5, 5, 5, 5), (2, 4, 4, 4, 4, 4), (2, 2, 4, 5, 5, 5), (1, 1, 4, 4, 4, 4),
-    (1, 4, 4, 4, 4, 5), (2, 2, 2, 2, 2, 4), (1, 1, 1, 1, 5, 5), (2, 2, 4, 4, 4, 4),
-    (1, 3, 3, 3, 3, 3), (5, 5, 5, 5, 5, 5),
+    (4, 4, 4, 4, 4, 4),
+    (2, 2, 2, 5, 5, 5),
+    (2, 3, 3, 3, 3, 5),
+    (5, 5, 5, 5, 5, 5),
+    (2, 2, 2, 4, 4, 4),
+    (1, 1, 3, 3, 3, 3),
+    (3, 3, 3, 3, 5, 5),
+    (1, 1, 3, 3, 3, 4),
+    (1, 1, 4, 4, 4, 4),
+    (5, 5, 5, 5, 5, 5),
+    (1, 4, 4, 4, 4, 4),
+    (1, 2, 4, 4, 4, 4),
+    (2, 2, 2, 3, 3, 3),
+    (1, 4, 4, 4, 4, 4),
+    (2, 2, 4, 4, 4, 5),
+    (3, 3, 3, 3, 3, 5),
+    (1, 1, 1, 4, 5, 5),
+    (1, 1, 1, 1, 1, 2),
+    (2, 2, 4, 4, 4, 4),
+    (1, 3, 3, 5, 5, 5),
+    (5, 5, 5, 5, 5, 5),
+    (2, 4, 4, 4, 4, 4),
+    (2, 2, 4, 5, 5, 5),
+    (1, 1, 4, 4, 4, 4),
+    (1, 4, 4, 4, 4, 5),
+    (2, 2, 2, 2, 2, 4),
+    (1, 1, 1, 1, 5, 5),
+    (2, 2, 4, 4, 4, 4),
+    (1, 3, 3, 3, 3, 3),
+    (5, 5, 5, 5, 5, 5),
 ]
 
 # Wikipedia, "Fleiss' kappa", worked example (10 subjects, 14 raters, 5 categories; counts of
 # raters per category). Published: P = 0.378, P_e = 0.213, kappa = 0.210.
 WIKIPEDIA_COUNTS = [
-    [0, 0, 0, 0, 14], [0, 2, 6, 4, 2], [0, 0, 3, 5, 6], [0, 3, 9, 2, 0], [2, 2, 8, 1, 1],
-    [7, 7, 0, 0, 0], [3, 2, 6, 3, 0], [2, 5, 3, 2, 2], [6, 5, 2, 1, 0], [0, 2, 2, 3, 7],
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
 ]
 
 
@@ -127,8 +157,9 @@ def test_cohen_matches_scikit_learn_with_missing_values(weights):
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            expected = cohen_kappa_score([a for a, _ in both], [b for _, b in both],
-                                         labels=labels, weights=weights)
+            expected = cohen_kappa_score(
+                [a for a, _ in both], [b for _, b in both], labels=labels, weights=weights
+            )
         if math.isnan(expected):
             assert not ours.defined
         else:
@@ -169,8 +200,9 @@ def test_percent_agreement_matches_a_loop_on_random_data():
         for column in data.T:
             values = [v for v in column if not math.isnan(v)]
             if len(values) >= 2:
-                pairs = [(a, b) for i, a in enumerate(values) for j, b in enumerate(values)
-                         if i != j]
+                pairs = [
+                    (a, b) for i, a in enumerate(values) for j, b in enumerate(values) if i != j
+                ]
                 shares.append(sum(a == b for a, b in pairs) / len(pairs))
         assert percent_agreement(data).value == pytest.approx(np.mean(shares))
 

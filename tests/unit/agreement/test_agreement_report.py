@@ -37,8 +37,7 @@ def _study(seed, n_articles=6, n_reviewers=5, dense=True):
         truth = []
         for _ in range(rnd.randint(2, 6)):
             start = rnd.randint(0, length - 5)
-            truth.append((start, min(length, start + rnd.randint(2, 25)),
-                          rnd.choice(list(LAYERS))))
+            truth.append((start, min(length, start + rnd.randint(2, 25)), rnd.choice(list(LAYERS))))
         completed[article] = []
         for reviewer in reviewers:
             if rnd.random() < 0.2:
@@ -51,8 +50,15 @@ def _study(seed, n_articles=6, n_reviewers=5, dense=True):
                     annotations.append((article, reviewer, s, e, label))
             for _ in range(rnd.randint(0, 3 if dense else 1)):
                 s = rnd.randint(0, length - 2)
-                annotations.append((article, reviewer, s, rnd.randint(s + 1, min(length, s + 30)),
-                                    rnd.choice(list(LAYERS))))
+                annotations.append(
+                    (
+                        article,
+                        reviewer,
+                        s,
+                        rnd.randint(s + 1, min(length, s + 30)),
+                        rnd.choice(list(LAYERS)),
+                    )
+                )
             answers.append((article, reviewer, "tone", rnd.choice(LEVELS)))
             answers.append((article, reviewer, "topic", rnd.choice(["politics", "sport"])))
     gold = [(a, s, e, lab) for a, r, s, e, lab in annotations if r == reviewers[0]]
@@ -61,8 +67,11 @@ def _study(seed, n_articles=6, n_reviewers=5, dense=True):
 
 
 def _spans(annotations, article, reviewer, labels):
-    return [(s, e, lab) for a, r, s, e, lab in annotations
-            if a == article and r == reviewer and lab in labels]
+    return [
+        (s, e, lab)
+        for a, r, s, e, lab in annotations
+        if a == article and r == reviewer and lab in labels
+    ]
 
 
 def _character_matrix(articles, reviewers, annotations, completed, labels):
@@ -82,7 +91,7 @@ def _character_matrix(articles, reviewers, annotations, completed, labels):
 def _mean_pairwise_f1(articles, reviewers, annotations, completed, labels, mode):
     values = []
     for i, first in enumerate(reviewers):
-        for second in reviewers[i + 1:]:
+        for second in reviewers[i + 1 :]:
             shared = [a for a in articles if first in completed[a] and second in completed[a]]
             tp = n = 0
             for article in shared:
@@ -104,9 +113,17 @@ def study():
 def report(study):
     articles, reviewers, annotations, answers, completed, gold, gold_articles = study
     return study_report(
-        articles, reviewers, annotations, LAYERS, answers=answers,
+        articles,
+        reviewers,
+        annotations,
+        LAYERS,
+        answers=answers,
         questions={"tone": QuestionSpec("ordinal", tuple(LEVELS)), "topic": "nominal"},
-        completed=completed, gold_spans=gold, gold_articles=gold_articles, n_boot=200, seed=1,
+        completed=completed,
+        gold_spans=gold,
+        gold_articles=gold_articles,
+        n_boot=200,
+        seed=1,
         gold_answers=[(a, q, v) for a, r, q, v in answers if r == reviewers[0]],
     )
 
@@ -117,16 +134,29 @@ def test_label_and_layer_measures_match_per_character_references(study, report):
     for item, labels in groups:
         matrix = _character_matrix(articles, reviewers, annotations, completed, sorted(labels))
         assert item.coding_alpha.value == pytest.approx(
-            krippendorff.alpha(matrix, level_of_measurement="nominal"), rel=1e-9)
+            krippendorff.alpha(matrix, level_of_measurement="nominal"), rel=1e-9
+        )
         assert item.fleiss_kappa.value == pytest.approx(fleiss_kappa(matrix).value, rel=1e-9)
-        sections = [([(r, s, e, lab) for a, r, s, e, lab in annotations
-                      if a == article and lab in labels and r in completed[article]],
-                     (0, length), completed[article]) for article, length in articles.items()]
+        sections = [
+            (
+                [
+                    (r, s, e, lab)
+                    for a, r, s, e, lab in annotations
+                    if a == article and lab in labels and r in completed[article]
+                ],
+                (0, length),
+                completed[article],
+            )
+            for article, length in articles.items()
+        ]
         assert item.unitizing_alpha.value == pytest.approx(
-            pooled_unitizing_alpha(sections).value, rel=1e-9)
+            pooled_unitizing_alpha(sections).value, rel=1e-9
+        )
         for mode, result in (("exact", item.span_f1_exact), ("overlap", item.span_f1_overlap)):
-            assert result.value == pytest.approx(_mean_pairwise_f1(
-                articles, reviewers, annotations, completed, labels, mode), rel=1e-9)
+            assert result.value == pytest.approx(
+                _mean_pairwise_f1(articles, reviewers, annotations, completed, labels, mode),
+                rel=1e-9,
+            )
         assert item.coding_alpha_ci.low <= item.coding_alpha.value <= item.coding_alpha_ci.high
         assert item.n_annotations == sum(1 for row in annotations if row[4] in labels)
 
@@ -139,15 +169,17 @@ def test_questions_match_reference_implementations(study, report):
         if key == "tone":
             matrix[reviewers.index(r), list(articles).index(a)] = LEVELS.index(value)
     assert tone.alpha.value == pytest.approx(
-        krippendorff.alpha(matrix, level_of_measurement="ordinal"), rel=1e-9)
+        krippendorff.alpha(matrix, level_of_measurement="ordinal"), rel=1e-9
+    )
     assert tone.fleiss_kappa.value == pytest.approx(fleiss_kappa(matrix).value)
     pair = tone.pairwise_cohen_kappa[0]
     i, j = reviewers.index(pair.reviewer), reviewers.index(pair.other_reviewer)
     both = ~np.isnan(matrix[i]) & ~np.isnan(matrix[j])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        expected = cohen_kappa_score(matrix[i][both], matrix[j][both], labels=[0, 1, 2],
-                                     weights="quadratic")
+        expected = cohen_kappa_score(
+            matrix[i][both], matrix[j][both], labels=[0, 1, 2], weights="quadratic"
+        )
     assert pair.kappa.value == pytest.approx(expected, nan_ok=True)
     assert tone.values == tuple(LEVELS)
 
@@ -157,8 +189,16 @@ def test_reviewer_matrix_and_gold_scores(study, report):
     matrix = report.reviewer_matrix
     first, second = reviewers[1], reviewers[2]
     shared = [a for a in articles if first in completed[a] and second in completed[a]]
-    tp = sum(len(match_spans(_spans(annotations, a, first, LAYERS),
-                             _spans(annotations, a, second, LAYERS), "overlap")) for a in shared)
+    tp = sum(
+        len(
+            match_spans(
+                _spans(annotations, a, first, LAYERS),
+                _spans(annotations, a, second, LAYERS),
+                "overlap",
+            )
+        )
+        for a in shared
+    )
     n = sum(len(_spans(annotations, a, r, LAYERS)) for a in shared for r in (first, second))
     assert matrix.values[1][2] == pytest.approx(2 * tp / n)
     assert matrix.shared_articles[1][2] == len(shared)
@@ -169,12 +209,21 @@ def test_reviewer_matrix_and_gold_scores(study, report):
         if score.reviewer != reviewer or score.kind != "label":
             continue
         own = [s for a in common for s in _spans(annotations, a, reviewer, {score.name})]
-        ref = [s for a in common for s in
-               [(s, e, lab) for ga, s, e, lab in gold if ga == a and lab == score.name]]
-        tp = sum(len(match_spans(_spans(annotations, a, reviewer, {score.name}),
-                                 [(s, e, lab) for ga, s, e, lab in gold
-                                  if ga == a and lab == score.name], "overlap"))
-                 for a in common)
+        ref = [
+            s
+            for a in common
+            for s in [(s, e, lab) for ga, s, e, lab in gold if ga == a and lab == score.name]
+        ]
+        tp = sum(
+            len(
+                match_spans(
+                    _spans(annotations, a, reviewer, {score.name}),
+                    [(s, e, lab) for ga, s, e, lab in gold if ga == a and lab == score.name],
+                    "overlap",
+                )
+            )
+            for a in common
+        )
         assert score.overlap.tp == tp
         assert score.overlap.fp == len(own) - tp and score.overlap.fn == len(ref) - tp
     self_score = next(s for s in report.gold if s.reviewer == reviewers[0] and s.kind == "layer")
@@ -193,10 +242,12 @@ def test_article_drill_down(study, report):
     matrix = _character_matrix(single, reviewers, annotations, completed, list(LAYERS))
     matrix = matrix[[reviewers.index(r) for r in who]]
     assert article.coding_alpha.value == pytest.approx(
-        krippendorff.alpha(matrix, level_of_measurement="nominal"))
+        krippendorff.alpha(matrix, level_of_measurement="nominal")
+    )
     units = [(r, s, e, lab) for a, r, s, e, lab in annotations if a == article.article_id]
     assert article.unitizing_alpha.value == pytest.approx(
-        unitizing_alpha(units, (0, length), raters=who).value)
+        unitizing_alpha(units, (0, length), raters=who).value
+    )
     assert sum(article.annotation_counts.values()) == len(units)
 
 
@@ -205,8 +256,10 @@ def test_batch_overlap_matching_equals_pairwise_matching_on_tangled_data():
     crowded = [(a, r, s, min(articles[a], e + 15), lab) for a, r, s, e, lab in annotations]
     report = study_report(articles, reviewers, crowded, LAYERS, completed=completed, n_boot=10)
     for item in report.labels:
-        assert item.span_f1_overlap.value == pytest.approx(_mean_pairwise_f1(
-            articles, reviewers, crowded, completed, {item.name}, "overlap"), rel=1e-12)
+        assert item.span_f1_overlap.value == pytest.approx(
+            _mean_pairwise_f1(articles, reviewers, crowded, completed, {item.name}, "overlap"),
+            rel=1e-12,
+        )
 
 
 def _without_self_overlaps(annotations):
@@ -226,11 +279,17 @@ def test_unitizing_without_merges_matches_the_public_function():
     report = study_report(articles, reviewers, clean, LAYERS, completed=completed, n_boot=10)
     for item in report.labels + report.layers:
         labels = set(item.labels)
-        sections = [([(r, s, e, lab) for a, r, s, e, lab in clean if a == article
-                      and lab in labels], (0, length), completed[article])
-                    for article, length in articles.items()]
+        sections = [
+            (
+                [(r, s, e, lab) for a, r, s, e, lab in clean if a == article and lab in labels],
+                (0, length),
+                completed[article],
+            )
+            for article, length in articles.items()
+        ]
         assert item.unitizing_alpha.value == pytest.approx(
-            pooled_unitizing_alpha(sections).value, rel=1e-9)
+            pooled_unitizing_alpha(sections).value, rel=1e-9
+        )
 
 
 def test_serialisation_and_csv(report):
@@ -240,22 +299,40 @@ def test_serialisation_and_csv(report):
     header, rows = report_csv_rows(report)
     assert header[0] == "section" and all(len(row) == len(header) for row in rows)
     sections = {row[0] for row in rows}
-    assert {"label", "layer", "question", "question_pair", "reviewer_pair", "article",
-            "gold_label", "gold_layer", "gold_question"} <= sections
+    assert {
+        "label",
+        "layer",
+        "question",
+        "question_pair",
+        "reviewer_pair",
+        "article",
+        "gold_label",
+        "gold_layer",
+        "gold_question",
+    } <= sections
 
 
 def test_subsets_and_completed_semantics(study):
     articles, reviewers, annotations, answers, completed, _, _ = study
-    subset = study_report(articles, reviewers, annotations, LAYERS, completed=completed,
-                          article_subset=list(articles)[:3], reviewer_subset=reviewers[:3],
-                          label_subset=["frame"], n_boot=10)
+    subset = study_report(
+        articles,
+        reviewers,
+        annotations,
+        LAYERS,
+        completed=completed,
+        article_subset=list(articles)[:3],
+        reviewer_subset=reviewers[:3],
+        label_subset=["frame"],
+        n_boot=10,
+    )
     assert [lab.name for lab in subset.labels] == ["frame"]
     assert subset.n_articles == 3 and subset.reviewers == tuple(reviewers[:3])
     # Without `completed`, a reviewer who marked nothing in an article counts as missing.
     quiet = {"a": 10}
     spans = [("a", "r1", 0, 5, "frame")]
-    with_done = study_report(quiet, ["r1", "r2"], spans, LAYERS, completed={"a": ["r1", "r2"]},
-                             n_boot=10)
+    with_done = study_report(
+        quiet, ["r1", "r2"], spans, LAYERS, completed={"a": ["r1", "r2"]}, n_boot=10
+    )
     without = study_report(quiet, ["r1", "r2"], spans, LAYERS, n_boot=10)
     assert with_done.labels[0].coding_alpha.n_units == 10
     assert not without.labels[0].coding_alpha.defined
@@ -263,8 +340,14 @@ def test_subsets_and_completed_semantics(study):
 
 
 def test_undefined_study_never_crashes():
-    report = study_report({"a": 20}, ["solo"], [("a", "solo", 0, 4, "frame")], LAYERS,
-                          answers=[("a", "solo", "q", "x")], n_boot=10)
+    report = study_report(
+        {"a": 20},
+        ["solo"],
+        [("a", "solo", 0, 4, "frame")],
+        LAYERS,
+        answers=[("a", "solo", "q", "x")],
+        n_boot=10,
+    )
     label = report.labels[0]
     assert math.isnan(label.unitizing_alpha.value) and label.unitizing_alpha.reason
     assert math.isnan(label.coding_alpha.value) and label.coding_alpha.reason
@@ -292,6 +375,8 @@ def test_bad_annotations_raise_clear_errors(rows, message):
 
 
 def test_importing_the_package_needs_no_web_stack():
-    code = ("import sys, annotator.agreement; "
-            "assert not any(m.split('.')[0] in ('flask', 'sqlalchemy') for m in sys.modules)")
+    code = (
+        "import sys, annotator.agreement; "
+        "assert not any(m.split('.')[0] in ('flask', 'sqlalchemy') for m in sys.modules)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -74,8 +74,7 @@ def _random_spans(rnd, length, count, labels):
 
 def _maximum_matching_size(first, second):
     """Augmenting-path (Kuhn) maximum bipartite matching, the textbook reference."""
-    adjacent = [[j for j, b in enumerate(second) if a[0] < b[1] and b[0] < a[1]]
-                for a in first]
+    adjacent = [[j for j, b in enumerate(second) if a[0] < b[1] and b[0] < a[1]] for a in first]
     owner: dict[int, int] = {}
 
     def augment(i, seen):
@@ -102,8 +101,7 @@ def test_greedy_sweep_equals_maximum_matching_on_random_interval_sets():
         assert len(pairs) == _maximum_matching_size(first, second)
 
 
-@pytest.mark.parametrize("bad", [(5, 5, "x"), (-1, 3, "x"), (4, 2, "x"), (0, 1.5, "x"),
-                                 (0, 1)])
+@pytest.mark.parametrize("bad", [(5, 5, "x"), (-1, 3, "x"), (4, 2, "x"), (0, 1.5, "x"), (0, 1)])
 def test_invalid_spans_are_rejected(bad):
     with pytest.raises(ValueError):
         span_f1([bad], [])

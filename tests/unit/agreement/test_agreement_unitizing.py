@@ -12,8 +12,14 @@ from annotator.agreement import pooled_unitizing_alpha, unitizing_alpha
 # Krippendorff (2004), Content Analysis, 2nd ed., p. 254 (section 11.6): two observers on the
 # continuum [150, 450); units given as (observer, begin, length, category).
 KRIPPENDORFF_2004 = [
-    (0, 225, 70, "c"), (0, 370, 30, "c"), (1, 220, 80, "c"), (1, 355, 20, "c"),
-    (1, 400, 20, "c"), (0, 180, 60, "k"), (0, 300, 50, "k"), (1, 180, 60, "k"),
+    (0, 225, 70, "c"),
+    (0, 370, 30, "c"),
+    (1, 220, 80, "c"),
+    (1, 355, 20, "c"),
+    (1, 400, 20, "c"),
+    (0, 180, 60, "k"),
+    (0, 300, 50, "k"),
+    (1, 180, 60, "k"),
     (1, 300, 50, "k"),
 ]
 
@@ -21,13 +27,37 @@ KRIPPENDORFF_2004 = [
 # Methodology 25, p. 57: four pairs of coders (A-D) on a continuum of 24; units as
 # (begin, length, coder, category).
 KRIPPENDORFF_1995 = [
-    (2, 8, 0, "A"), (14, 6, 0, "A"), (4, 4, 1, "A"), (15, 2, 1, "A"),
-    (0, 18, 0, "B"), (0, 2, 1, "B"), (2, 1, 1, "B"), (3, 1, 1, "B"), (4, 1, 1, "B"),
-    (5, 1, 1, "B"), (6, 3, 1, "B"), (9, 1, 1, "B"),
-    (2, 6, 0, "C"), (10, 2, 0, "C"), (14, 4, 0, "C"), (20, 2, 0, "C"), (0, 2, 1, "C"),
-    (4, 4, 1, "C"), (10, 4, 1, "C"), (16, 2, 1, "C"), (20, 2, 1, "C"),
-    (0, 2, 0, "D"), (2, 8, 0, "D"), (10, 4, 0, "D"), (14, 6, 0, "D"), (20, 4, 0, "D"),
-    (0, 4, 1, "D"), (4, 4, 1, "D"), (8, 7, 1, "D"), (15, 2, 1, "D"), (17, 7, 1, "D"),
+    (2, 8, 0, "A"),
+    (14, 6, 0, "A"),
+    (4, 4, 1, "A"),
+    (15, 2, 1, "A"),
+    (0, 18, 0, "B"),
+    (0, 2, 1, "B"),
+    (2, 1, 1, "B"),
+    (3, 1, 1, "B"),
+    (4, 1, 1, "B"),
+    (5, 1, 1, "B"),
+    (6, 3, 1, "B"),
+    (9, 1, 1, "B"),
+    (2, 6, 0, "C"),
+    (10, 2, 0, "C"),
+    (14, 4, 0, "C"),
+    (20, 2, 0, "C"),
+    (0, 2, 1, "C"),
+    (4, 4, 1, "C"),
+    (10, 4, 1, "C"),
+    (16, 2, 1, "C"),
+    (20, 2, 1, "C"),
+    (0, 2, 0, "D"),
+    (2, 8, 0, "D"),
+    (10, 4, 0, "D"),
+    (14, 6, 0, "D"),
+    (20, 4, 0, "D"),
+    (0, 4, 1, "D"),
+    (4, 4, 1, "D"),
+    (8, 7, 1, "D"),
+    (15, 2, 1, "D"),
+    (17, 7, 1, "D"),
 ]
 
 
@@ -38,8 +68,7 @@ def test_krippendorff_2004_worked_example():
     numbers are asserted by DKPro Statistics' Krippendorff2004Test, which also asserts the
     overall alpha .8591 to within .0005.
     """
-    units = [(rater, begin, begin + length, cat) for rater, begin, length, cat in
-             KRIPPENDORFF_2004]
+    units = [(rater, begin, begin + length, cat) for rater, begin, length, cat in KRIPPENDORFF_2004]
     result = unitizing_alpha(units, (150, 450))
     c, k = result.per_category["c"], result.per_category["k"]
     assert c.value == pytest.approx(0.7286, abs=5e-5)
@@ -51,8 +80,10 @@ def test_krippendorff_2004_worked_example():
 
 
 def _example_1995(stretch: float):
-    units = [(coder, int(b * stretch), int(b * stretch) + int(n * stretch), cat)
-             for b, n, coder, cat in KRIPPENDORFF_1995]
+    units = [
+        (coder, int(b * stretch), int(b * stretch) + int(n * stretch), cat)
+        for b, n, coder, cat in KRIPPENDORFF_1995
+    ]
     return units, (0, int(24 * stretch))
 
 
@@ -61,8 +92,9 @@ def test_krippendorff_1995_example_observed_disagreement():
     units, continuum = _example_1995(1)
     result = unitizing_alpha(units, continuum)
     observed = {cat: r.observed for cat, r in result.per_category.items()}
-    assert observed == pytest.approx({"A": 0.03125, "B": 2.26736, "C": 0.02778,
-                                      "D": 0.38715}, abs=1e-5)
+    assert observed == pytest.approx(
+        {"A": 0.03125, "B": 2.26736, "C": 0.02778, "D": 0.38715}, abs=1e-5
+    )
 
 
 def test_krippendorff_1995_example_alphas_for_a_fine_continuum():
@@ -80,13 +112,15 @@ def test_krippendorff_1995_example_alphas_for_a_fine_continuum():
     units, continuum = _example_1995(0.5)
     only_c = [u for u in units if u[3] == "C"]
     assert unitizing_alpha(only_c, continuum).per_category["C"].expected == pytest.approx(
-        0.05494, abs=1e-5)
+        0.05494, abs=1e-5
+    )
 
 
 def test_dkpro_small_example_and_edge_cases():
     # r0: -11111111-   r1: --1-1-1---  (DKPro Statistics UnitizingAgreementTest)
-    result = unitizing_alpha([(0, 1, 9, "A"), (1, 2, 3, "A"), (1, 4, 5, "A"), (1, 6, 7, "A")],
-                             (0, 10))
+    result = unitizing_alpha(
+        [(0, 1, 9, "A"), (1, 2, 3, "A"), (1, 4, 5, "A"), (1, 6, 7, "A")], (0, 10)
+    )
     a = result.per_category["A"]
     assert (a.observed, a.expected, a.value) == pytest.approx((0.91, 0.5351852, -0.7003460))
     single = unitizing_alpha([(0, 0, 1, "X")], (0, 20), raters=[0, 1, 2])
@@ -99,6 +133,7 @@ def test_dkpro_small_example_and_edge_cases():
 
 def _reference(units_by_rater, begin, length):
     """Literal Krippendorff (2004) alpha_U for one category: every pair of segments."""
+
     def segments(units):
         result, position = [], begin
         for b, e in sorted(units):
@@ -122,14 +157,19 @@ def _reference(units_by_rater, begin, length):
 
     m, big_l = len(units_by_rater), length
     cut = [segments(u) for u in units_by_rater]
-    observed = sum(distance(g, h) for i in range(m) for j in range(m) if i != j
-                   for g in cut[i] for h in cut[j]) / (m * (m - 1) * big_l**2)
+    observed = sum(
+        distance(g, h) for i in range(m) for j in range(m) if i != j for g in cut[i] for h in cut[j]
+    ) / (m * (m - 1) * big_l**2)
     lengths = [e - b for u in units_by_rater for b, e in u]
     gaps = [e - b for c in cut for b, e, unit in c if not unit]
-    numerator = sum((len(lengths) - 1) * (2 * x**3 - 3 * x**2 + x) / 3
-                    + x**2 * sum(g - x + 1 for g in gaps if g >= x) for x in lengths)
-    expected = 2 / big_l * numerator / (m * big_l * (m * big_l - 1)
-                                        - sum(x * (x - 1) for x in lengths))
+    numerator = sum(
+        (len(lengths) - 1) * (2 * x**3 - 3 * x**2 + x) / 3
+        + x**2 * sum(g - x + 1 for g in gaps if g >= x)
+        for x in lengths
+    )
+    expected = (
+        2 / big_l * numerator / (m * big_l * (m * big_l - 1) - sum(x * (x - 1) for x in lengths))
+    )
     return observed, expected
 
 
@@ -138,8 +178,11 @@ def _random_units(rnd, begin, length, n_raters, categories):
     for rater in range(n_raters):
         for category in categories:
             cuts = sorted(rnd.sample(range(begin, begin + length + 1), 2 * rnd.randint(0, 4)))
-            units += [(rater, cuts[i], cuts[i + 1], category) for i in range(0, len(cuts), 2)
-                      if cuts[i] < cuts[i + 1]]
+            units += [
+                (rater, cuts[i], cuts[i + 1], category)
+                for i in range(0, len(cuts), 2)
+                if cuts[i] < cuts[i + 1]
+            ]
     return units
 
 
@@ -151,8 +194,10 @@ def test_matches_the_literal_formula_on_random_studies():
         units = _random_units(rnd, begin, length, n_raters, "ab")
         result = unitizing_alpha(units, (begin, begin + length), raters=range(n_raters))
         for category, got in result.per_category.items():
-            by_rater = [[(b, e) for r, b, e, c in units if r == rater and c == category]
-                        for rater in range(n_raters)]
+            by_rater = [
+                [(b, e) for r, b, e, c in units if r == rater and c == category]
+                for rater in range(n_raters)
+            ]
             observed, expected = _reference(by_rater, begin, length)
             assert got.observed == pytest.approx(observed, rel=1e-9, abs=1e-12)
             assert got.expected == pytest.approx(expected, rel=1e-9, abs=1e-12)
@@ -175,8 +220,9 @@ def test_pooled_alpha_adds_weighted_section_disagreements():
         length, raters = rnd.randint(20, 60), list(range(rnd.randint(2, 4)))
         sections.append((_random_units(rnd, 0, length, len(raters), "x"), (0, length), raters))
     one = pooled_unitizing_alpha(sections[:1])
-    assert one.value == pytest.approx(unitizing_alpha(*sections[0][:2],
-                                                      raters=sections[0][2]).value)
+    assert one.value == pytest.approx(
+        unitizing_alpha(*sections[0][:2], raters=sections[0][2]).value
+    )
     observed = expected = 0.0
     for units, (b, e), raters in sections:
         by_rater = [[(s, t) for r, s, t, _ in units if r == rater] for rater in raters]
