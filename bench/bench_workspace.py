@@ -132,12 +132,26 @@ def page_rows(args, instance, server: Server, notes: list[str]) -> list[Row]:
             None,
         ),
         Row(
+            "selection accepted right after ready (double-click to palette)",
+            "every load",
+            _selections(loads.selection_ms),
+            None not in loads.selection_ms,
+        ),
+        Row(
             "highlights rendered",
             f"{instance.annotations}",
             f"{loads.highlights}",
             loads.highlights == instance.annotations,
         ),
     ]
+
+
+def _selections(values: list[float | None]) -> str:
+    accepted = [v for v in values if v is not None]
+    text = f"{len(accepted)} of {len(values)}"
+    if accepted:
+        text += f", median {statistics.median(accepted):.0f} ms"
+    return text
 
 
 def fetch_rows(args, instance, server: Server) -> list[Row]:

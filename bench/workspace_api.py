@@ -2,7 +2,8 @@
 and fetching an article's annotations.
 
 Latency is wall time per request as the client sees it (``time.perf_counter`` around the
-whole request/response, JSON decoding excluded), over one keep-alive connection per client.
+whole request/response, JSON decoding excluded), one ``requests.Session`` per client (kept
+alive where the server allows it; sync workers close the connection after each response).
 Concurrent clients are separate processes, so the client side is not serialised by one GIL;
 on a 2-core machine they still share the CPU with the server, which the figures include.
 """

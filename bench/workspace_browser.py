@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import shutil
 import statistics
+import time
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Error as PlaywrightError
@@ -32,6 +33,8 @@ CHROMIUM_ARGS = [
 # A selector, not a JavaScript predicate: the page's CSP forbids eval, which Playwright's
 # wait_for_function needs for polling.
 READY = "html[data-workspace-ready='1']"
+FIRST_PARAGRAPH = "#article-text p >> nth=0"
+SELECTION_SHOWN = "#palette.has-pending"
 
 # The number of annotations on screen. The workspace may publish it (data-highlight-count);
 # otherwise count distinct annotation ids on highlight elements.
@@ -57,6 +60,19 @@ TIMINGS = """() => {
 }"""
 
 
+def _select_a_word(page) -> float | None:
+    """Check the "accepts a selection" half of readiness: double-click a word of the text
+    and wait for the palette to show it. Milliseconds until it did, ``None`` if it did not
+    within a second."""
+    started = time.perf_counter()
+    page.dblclick(FIRST_PARAGRAPH)
+    try:
+        page.wait_for_selector(SELECTION_SHOWN, state="attached", timeout=1000)
+    except PlaywrightError:
+        return None
+    return (time.perf_counter() - started) * 1000
+
+
 class WorkspaceNotReady(RuntimeError):
     """The page never signalled readiness: the workspace script is missing or failed."""
 
@@ -69,6 +85,8 @@ class PageLoads:
     highlights: int = 0
     console_errors: list[str] = field(default_factory=list)
     failed_requests: set[str] = field(default_factory=set)
+    #: After each cold load: double-click to palette showing the selection (None: never).
+    selection_ms: list[float | None] = field(default_factory=list)
 
     @property
     def cold_median(self) -> float:
@@ -154,6 +172,7 @@ def _load(context, url, timeout_s, loads: PageLoads, into, *, close: bool = True
             into.append(timings["ready"])
         if into is loads.cold_ms:
             loads.response_end_ms.append(timings["response_end"])
+            loads.selection_ms.append(_select_a_word(page))
         loads.highlights = page.evaluate(HIGHLIGHT_COUNT)
     finally:
         page.close()

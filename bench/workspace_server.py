@@ -1,11 +1,17 @@
 """Running the app under gunicorn for the benchmark, the way it is deployed.
 
-Worker choice for a small (2-core) machine: ``gthread`` workers keep HTTP connections alive
-(sync workers close them after every response, so a client pays a TCP handshake per request),
-and several processes let two cores serve in parallel despite the GIL. The default here is
-``-w 4 -k gthread --threads 2``: eight request slots in total, one per concurrent client,
-and at most four processes contending for SQLite's single writer lock. See the README's
-benchmark section for the alternatives measured.
+Worker choice for a small (2-core) machine, measured with this benchmark: four **sync**
+workers (``-w 4``, gunicorn's default worker class). Each takes a connection only when it is
+free, so concurrent clients spread evenly over the processes. ``gthread`` workers keep
+connections alive, which saves a TCP handshake per request, but a worker accepts every
+connection it can and keeps it: eight keep-alive clients landed 4-6 on one process (two
+threads, one GIL) and 0-1 on others in five of five tries (counted with ``ss``), and a thread
+holding SQLite's write lock then waits for the GIL while the other writers sleep in SQLite's
+busy handler.
+That showed as a p99 of 115-210 ms with 8 writers under ``-w 4 --threads 2`` against
+50-85 ms with ``-w 4`` sync; sequential throughput was the same within noise. Four
+processes let two cores work in parallel; more add SQLite writers and memory, not speed.
+``--threads N`` (N > 1) selects gthread for comparison.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from pathlib import Path
 import requests
 
 DEFAULT_WORKERS = 4
-DEFAULT_THREADS = 2
+DEFAULT_THREADS = 1
 
 
 def free_port() -> int:
