@@ -20,6 +20,10 @@ Decisions:
   written as ``'=x``) reads back as the original text. Identifiers (article, reviewer,
   label, layer, question) are stripped of surrounding spaces; quotes and notes are not.
 * A leading UTF-8 byte-order mark is ignored; blank lines are skipped.
+* Our own ``csv`` and ``answers-csv`` exports read back as they are: their ``article_id``
+  column is taken as ``article``, and their descriptive columns (project, title, url,
+  timestamps, ids, display names) are ignored. A row marked ``gold`` is refused: the
+  adjudicated set is re-created by adjudication, or moved with JSON Lines, W3C or a backup.
 """
 
 from __future__ import annotations
@@ -35,6 +39,23 @@ from annotator.formats.records import ImportedAnswer, ImportedSpan, Location
 SPAN_REQUIRED = ("article", "reviewer", "label", "start", "end")
 SPAN_OPTIONAL = ("layer", "quote", "note")
 ANSWER_REQUIRED = ("article", "reviewer", "question", "answer")
+#: Header names of our exports that mean a column we read.
+ALIASES = {"article_id": "article"}
+#: Descriptive columns of our exports, accepted and ignored on import.
+EXPORT_ONLY = frozenset(
+    {
+        "project",
+        "title",
+        "url",
+        "created",
+        "updated",
+        "id",
+        "version",
+        "gold",
+        "reviewer_name",
+        "label_name",
+    }
+)
 _ARTICLE_ID = "an article id (a positive integer)"
 
 
@@ -57,12 +78,12 @@ def _read_table(
         header = next(reader, None)
         if header is None:
             raise FormatError(filename, 1, None, f"file is empty; expected columns: {expected}")
-        names = [h.strip().lower() for h in header]
+        names = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
         seen: set[str] = set()
         for name in names:
             if name in seen:
                 raise FormatError(filename, 1, name, "column appears more than once")
-            if name not in required and name not in optional:
+            if name not in required and name not in optional and name not in EXPORT_ONLY:
                 raise FormatError(filename, 1, name, f"unknown column; expected: {expected}")
             seen.add(name)
         missing = [name for name in required if name not in seen]
@@ -82,7 +103,12 @@ def _read_table(
                     None,
                     f"has {len(row)} cells but the header has {len(names)} columns",
                 )
-            yield start_line, dict(zip(names, row, strict=True))
+            cells = dict(zip(names, row, strict=True))
+            if cells.get("gold", "").strip().lower() in {"1", "true", "yes"}:
+                raise FormatError(
+                    filename, start_line, "gold", "gold rows cannot be imported from CSV"
+                )
+            yield start_line, cells
     except csv.Error as exc:
         raise FormatError(filename, reader.line_num, None, f"malformed CSV: {exc}") from None
 
