@@ -45,6 +45,7 @@ from annotator.services.adjudication_state import (
     decision_dict,
     threshold_from,
 )
+from annotator.services.annotations import insert_annotation
 from annotator.services.articles import article_text
 from annotator.services.codebooks import question_by_key
 from annotator.services.errors import Conflict, NotFound, ValidationFailed
@@ -125,35 +126,18 @@ def _votes_for(context: ArticleContext, label: str, start: int, end: int) -> dic
 def _create_gold(
     user: User, context: ArticleContext, label: Label, start: int, end: int, text: str
 ) -> Annotation:
+    """A gold span: the same insert and history as a reviewer's annotation, flagged gold."""
     prefix, suffix = quote_context(text, start, end)
-    now = utcnow()
-    gold = Annotation(
-        article_id=context.article_id,
-        author_id=user.id,
-        label_id=label.id,
-        start=start,
-        end=end,
-        exact=text[start:end],
-        prefix=prefix,
-        suffix=suffix,
-        note="",
-        is_gold=True,
-        created=now,
-        updated=now,
-        version=1,
+    span = {
+        "start": start,
+        "end": end,
+        "exact": text[start:end],
+        "prefix": prefix,
+        "suffix": suffix,
+    }
+    return insert_annotation(
+        context, author_id=user.id, label=label, span=span, is_gold=True, actor_id=user.id
     )
-    db.session.add(gold)
-    db.session.flush()
-    history.record(
-        entity="annotation",
-        entity_id=gold.id,
-        action="create",
-        actor_id=user.id,
-        project_id=context.project_id,
-        article_id=context.article_id,
-        after=annotation_snapshot(gold, label.key),
-    )
-    return gold
 
 
 def _remove_gold(user: User, context: ArticleContext, gold: Annotation, label_key: str) -> None:

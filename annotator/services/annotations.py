@@ -96,7 +96,7 @@ def _validate_note(note: object) -> str:
     return note
 
 
-def _span_fields(article_id: int, start: object, end: object, quote: object) -> dict:
+def span_columns(article_id: int, start: object, end: object, quote: object) -> dict:
     """Check a span against the article's text (read once) and return the columns to store:
     ``start``, ``end``, ``exact``, ``prefix`` and ``suffix``."""
     text = article_text(article_id)
@@ -114,6 +114,44 @@ def _span_fields(article_id: int, start: object, end: object, quote: object) -> 
     }
 
 
+def insert_annotation(
+    context: ArticleContext,
+    *,
+    author_id: int,
+    label: Label,
+    span: Mapping,
+    note: str = "",
+    is_gold: bool = False,
+    actor_id: int,
+) -> Annotation:
+    """Add a checked span (the columns of :func:`span_columns`) and its "create" history entry
+    to the current transaction; reviewers' work and the gold set both come through here."""
+    now = utcnow()
+    annotation = Annotation(
+        article_id=context.article_id,
+        author_id=author_id,
+        label_id=label.id,
+        **span,
+        note=note,
+        is_gold=is_gold,
+        created=now,
+        updated=now,
+        version=1,
+    )
+    db.session.add(annotation)
+    db.session.flush()
+    history.record(
+        entity="annotation",
+        entity_id=annotation.id,
+        action="create",
+        actor_id=actor_id,
+        project_id=context.project_id,
+        article_id=context.article_id,
+        after=annotation_snapshot(annotation, label.key),
+    )
+    return annotation
+
+
 def _reject_unknown(payload: Mapping, allowed: frozenset[str]) -> None:
     unknown = sorted(set(payload) - allowed - {"id", "article_id", "author", "layer"})
     if unknown:
@@ -129,29 +167,10 @@ def create_annotation(user: User, article_id: int, payload: Mapping) -> dict:
     require_writable(context)
     label = label_by_key(context.codebook_id, payload.get("label"))
     note = _validate_note(payload.get("note"))
-    span = _span_fields(article_id, payload.get("start"), payload.get("end"), payload.get("quote"))
+    span = span_columns(article_id, payload.get("start"), payload.get("end"), payload.get("quote"))
     mark_activity(context.assignment_id)
-    now = utcnow()
-    annotation = Annotation(
-        article_id=article_id,
-        author_id=user.id,
-        label_id=label.id,
-        **span,
-        note=note,
-        created=now,
-        updated=now,
-        version=1,
-    )
-    db.session.add(annotation)
-    db.session.flush()
-    history.record(
-        entity="annotation",
-        entity_id=annotation.id,
-        action="create",
-        actor_id=user.id,
-        project_id=context.project_id,
-        article_id=article_id,
-        after=annotation_snapshot(annotation, label.key),
+    annotation = insert_annotation(
+        context, author_id=user.id, label=label, span=span, note=note, actor_id=user.id
     )
     result = _present(annotation, label, user)
     db.session.commit()
@@ -232,7 +251,7 @@ def update_annotation(user: User, annotation_id: int, payload: Mapping) -> dict:
     note = _validate_note(payload["note"]) if "note" in payload else None
     span = {}
     if {"start", "end", "quote"} & set(payload):
-        span = _span_fields(
+        span = span_columns(
             annotation.article_id,
             payload.get("start", annotation.start),
             payload.get("end", annotation.end),
