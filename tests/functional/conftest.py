@@ -28,25 +28,49 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_schema():
-    """A private schema in the test database, migrated to head once per session."""
-    require_or_skip_postgres()
+def _create_migrated_schema(prefix: str) -> str:
+    """A new private schema in the test database, migrated to head."""
     from annotator import migrate
     from annotator.config import normalise_database_url
 
-    schema = f"annotator_test_{uuid.uuid4().hex[:10]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     url = normalise_database_url(POSTGRES_URL)
     admin = create_engine(url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
     engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
     migrate.upgrade(engine)
     engine.dispose()
-    yield schema
+    return schema
+
+
+def _drop_schema(schema: str) -> None:
+    from annotator.config import normalise_database_url
+
+    admin = create_engine(normalise_database_url(POSTGRES_URL))
     with admin.begin() as conn:
+        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema():
+    """A private schema in the test database, migrated to head once per session."""
+    require_or_skip_postgres()
+    schema = _create_migrated_schema("annotator_test")
+    yield schema
+    _drop_schema(schema)
+
+
+@pytest.fixture(scope="session")
+def second_postgres_schema():
+    """A second private schema: the empty instance that imports and restores go into."""
+    require_or_skip_postgres()
+    schema = _create_migrated_schema("annotator_second")
+    yield schema
+    _drop_schema(schema)
 
 
 def _truncate_postgres() -> None:
@@ -67,34 +91,70 @@ def backend(request) -> str:
     return request.param
 
 
-@pytest.fixture
-def app(backend, tmp_path, request):
+def _app_config(backend: str, instance_path, database_file, schema_fixture: str, request) -> dict:
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-not-for-production",
         "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "INSTANCE_PATH": str(instance_path),
     }
     if backend == "sqlite":
-        path = tmp_path / "test.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+        shutil.copy(request.getfixturevalue("sqlite_template"), database_file)
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database_file}"
     else:
-        schema = request.getfixturevalue("postgres_schema")
+        schema = request.getfixturevalue(schema_fixture)
         config["SQLALCHEMY_DATABASE_URI"] = POSTGRES_URL
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {
             "connect_args": {"options": f"-csearch_path={schema}"}
         }
+    return config
+
+
+def _test_app(config: dict):
     app = create_app(config)
     # The fixture keeps an app context pushed (so tests can use db.session), and Flask reuses
     # it for every request; reset what extensions cache in ``g`` so requests stay independent.
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
+    return app
+
+
+def _clean_up(backend: str) -> None:
+    db.session.remove()
+    if backend == "postgresql":
+        _truncate_postgres()
+    db.engine.dispose()
+
+
+@pytest.fixture
+def app(backend, tmp_path, request):
+    app = _test_app(
+        _app_config(
+            backend, tmp_path / "instance", tmp_path / "test.sqlite3", "postgres_schema", request
+        )
+    )
     with app.app_context():
         yield app
-        db.session.remove()
-        if backend == "postgresql":
-            _truncate_postgres()
-        db.engine.dispose()
+        _clean_up(backend)
+
+
+@pytest.fixture
+def empty_app(backend, tmp_path, request):
+    """A second instance on the same backend with an empty (migrated) database, for imports
+    and restores "into an empty instance". Push it with ``empty_app.app_context()``; objects
+    loaded through the first app's session must not be used inside it."""
+    second = _test_app(
+        _app_config(
+            backend,
+            tmp_path / "instance-2",
+            tmp_path / "second.sqlite3",
+            "second_postgres_schema",
+            request,
+        )
+    )
+    yield second
+    db.session.remove()  # the first app's session, in case a test crossed the line
+    with second.app_context():
+        _clean_up(backend)
 
 
 @pytest.fixture

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 import zipfile
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from annotator import create_app, migrate
 from annotator.extensions import db
 from annotator.formats.backup_checks import ASSIGNMENT_STATUSES, ROLES
 from annotator.formats.backup_format import MEMBERS
@@ -42,64 +40,11 @@ from annotator.models import (
 from annotator.services.backup import restore_backup, write_backup
 from annotator.services.errors import ValidationFailed
 from annotator.services.projects import get_project
-from tests.conftest import PASSWORD, POSTGRES_URL, TEST_PASSWORD_HASH, require_or_skip_postgres
+from tests.conftest import PASSWORD
 from tests.functional.backup_project import backup_bytes, populate, table_counts
-from tests.functional.conftest import Browser, _fresh_request_globals
+from tests.functional.conftest import Browser
 
 # --------------------------------------------------------------------------- instances
-
-
-@pytest.fixture(scope="session")
-def second_postgres_schema():
-    """A second private schema: the empty instance a backup is restored into."""
-    require_or_skip_postgres()
-    from annotator.config import normalise_database_url
-
-    schema = f"annotator_restore_{uuid.uuid4().hex[:10]}"
-    url = normalise_database_url(POSTGRES_URL)
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    migrate.upgrade(engine)
-    engine.dispose()
-    yield schema
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
-
-
-@pytest.fixture
-def empty_app(backend, tmp_path, request):
-    """A second instance with an empty database; push it with ``empty_app.app_context()``."""
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-not-for-production",
-        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
-        "INSTANCE_PATH": str(tmp_path / "instance2"),
-    }
-    if backend == "sqlite":
-        path = tmp_path / "restored.sqlite3"
-        engine = create_engine(f"sqlite:///{path}")
-        migrate.upgrade(engine)
-        engine.dispose()
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    else:
-        schema = request.getfixturevalue("second_postgres_schema")
-        config["SQLALCHEMY_DATABASE_URI"] = POSTGRES_URL
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            "connect_args": {"options": f"-csearch_path={schema}"}
-        }
-    second = create_app(config)
-    second.before_request_funcs.setdefault(None, []).insert(0, _fresh_request_globals)
-    yield second
-    with second.app_context():
-        db.session.remove()
-        if backend == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        db.engine.dispose()
 
 
 # --------------------------------------------------------------------------- the round trip

@@ -11,65 +11,21 @@ accounts are created by the import (``--create-reviewers``).
 from __future__ import annotations
 
 import io
-import shutil
-import uuid
 import zipfile
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
-from annotator import create_app
 from annotator.extensions import db
 from annotator.models import Annotation, HistoryEntry, User
 from annotator.services.annotations import create_annotation
-from tests.conftest import POSTGRES_URL, TEST_PASSWORD_HASH
 from tests.functional.exports_data import article_lines, build_study
 
 
 @pytest.fixture
-def empty_instance(app, backend, tmp_path, request):
-    """A second app with its own empty database (same backend as ``app``).
-
-    Objects loaded through the first app's session must not be touched inside the second
-    app's context: Flask-SQLAlchemy binds a session to the *current* app's engine, so the
-    first session would open a transaction on the second database.
-    """
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": "second-instance",
-        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
-        "INSTANCE_PATH": str(tmp_path / "instance-b"),
-    }
-    schema = None
-    if backend == "sqlite":
-        path = tmp_path / "empty.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
-    else:
-        from annotator import migrate
-        from annotator.config import normalise_database_url
-
-        schema = f"annotator_empty_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(normalise_database_url(POSTGRES_URL))
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        options = {"connect_args": {"options": f"-csearch_path={schema}"}}
-        engine = create_engine(normalise_database_url(POSTGRES_URL), **options)
-        migrate.upgrade(engine)
-        engine.dispose()
-        config["SQLALCHEMY_DATABASE_URI"] = POSTGRES_URL
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-    second = create_app(config)
-    yield second
-    db.session.remove()  # the first app's session, in case a test crossed the line anyway
-    with second.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    if schema:
-        with admin.begin() as conn:
-            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def empty_instance(app, empty_app):
+    """The second, empty instance (see ``empty_app`` in conftest)."""
+    return empty_app
 
 
 @pytest.fixture
