@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import Answer, Question, User, utcnow
-from annotator.services import history
+from annotator.models import Answer, Question, User
 from annotator.services.access import ArticleContext
 from annotator.services.adjudication_log import (
     check_fields,
@@ -22,9 +21,9 @@ from annotator.services.adjudication_log import (
     parse_reason,
 )
 from annotator.services.adjudication_state import adjudicator_context, decision_dict
+from annotator.services.answers import save_answer
 from annotator.services.codebooks import question_by_key
 from annotator.services.errors import ValidationFailed
-from annotator.services.records import answer_snapshot
 from annotator.services.reviewer_work import load_article_work
 
 ANSWER_FIELDS = frozenset({"question", "value", "decision", "reason"})
@@ -47,39 +46,16 @@ def set_gold_answer(
         .scalars()
         .first()
     )
-    now = utcnow()
-    if answer is None:
-        if value is None:
-            return
-        answer = Answer(
-            article_id=context.article_id,
-            author_id=user.id,
-            question_id=question.id,
-            value=value,
-            is_gold=True,
-            created=now,
-            updated=now,
-        )
-        db.session.add(answer)
-        db.session.flush()
-        action, before = "create", None
-    else:
-        if answer.value == value:
-            return
-        before = answer_snapshot(answer, question.key)
-        answer.value = value
-        answer.version += 1
-        answer.updated = now
-        action = "update"
-    history.record(
-        entity="answer",
-        entity_id=answer.id,
-        action=action,
+    if (answer is None and value is None) or (answer is not None and answer.value == value):
+        return
+    save_answer(
+        answer,
+        context,
+        author_id=user.id,
+        question=question,
+        value=value,
+        is_gold=True,
         actor_id=user.id,
-        project_id=context.project_id,
-        article_id=context.article_id,
-        before=before,
-        after=answer_snapshot(answer, question.key),
     )
 
 

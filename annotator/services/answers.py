@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from annotator.extensions import db
-from annotator.models import Answer, User, utcnow
+from annotator.models import Answer, Question, User, utcnow
 from annotator.permissions import can_view_work_of
 from annotator.services import history
-from annotator.services.access import load_article_context
+from annotator.services.access import ArticleContext, load_article_context
 from annotator.services.annotations import require_writable
 from annotator.services.assignments import mark_activity
 from annotator.services.codebooks import question_by_key
@@ -55,40 +55,14 @@ def set_answer(user: User, article_id: int, question_key: str, payload: dict) ->
         )
     ).scalar_one_or_none()
     version = payload.get("version")
-    now = utcnow()
-    if answer is None:
-        answer = Answer(
-            article_id=article_id,
-            author_id=user.id,
-            question_id=question.id,
-            value=value,
-            created=now,
-            updated=now,
+    if answer is not None and version is not None and version != answer.version:
+        raise Conflict(
+            f"This answer changed elsewhere (now version {answer.version}).",
+            field="version",
+            error="stale_version",
         )
-        db.session.add(answer)
-        db.session.flush()
-        action, before = "create", None
-    else:
-        if version is not None and version != answer.version:
-            raise Conflict(
-                f"This answer changed elsewhere (now version {answer.version}).",
-                field="version",
-                error="stale_version",
-            )
-        before = answer_snapshot(answer, question.key)
-        answer.value = value
-        answer.version += 1
-        answer.updated = now
-        action = "update"
-    history.record(
-        entity="answer",
-        entity_id=answer.id,
-        action=action,
-        actor_id=user.id,
-        project_id=context.project_id,
-        article_id=article_id,
-        before=before,
-        after=answer_snapshot(answer, question.key),
+    answer = save_answer(
+        answer, context, author_id=user.id, question=question, value=value, actor_id=user.id
     )
     mark_activity(context.assignment_id)
     db.session.commit()
@@ -105,3 +79,48 @@ def set_answer(user: User, article_id: int, question_key: str, payload: dict) ->
             answer.is_gold,
         )
     )
+
+
+def save_answer(
+    answer: Answer | None,
+    context: ArticleContext,
+    *,
+    author_id: int,
+    question: Question,
+    value: str | None,
+    is_gold: bool = False,
+    actor_id: int,
+) -> Answer:
+    """Create ``answer`` (when ``None``) or change its value, and record it in the history;
+    reviewers' answers and the gold answers both come through here."""
+    now = utcnow()
+    if answer is None:
+        answer = Answer(
+            article_id=context.article_id,
+            author_id=author_id,
+            question_id=question.id,
+            value=value,
+            is_gold=is_gold,
+            created=now,
+            updated=now,
+        )
+        db.session.add(answer)
+        db.session.flush()
+        action, before = "create", None
+    else:
+        before = answer_snapshot(answer, question.key)
+        answer.value = value
+        answer.version += 1
+        answer.updated = now
+        action = "update"
+    history.record(
+        entity="answer",
+        entity_id=answer.id,
+        action=action,
+        actor_id=actor_id,
+        project_id=context.project_id,
+        article_id=context.article_id,
+        before=before,
+        after=answer_snapshot(answer, question.key),
+    )
+    return answer
