@@ -160,6 +160,13 @@ class PageLog:
 
 
 @pytest.fixture
+def article(make):
+    """The classroom project's one article, assigned to alice and bob."""
+    _, article, _ = make.classroom()
+    return article
+
+
+@pytest.fixture
 def open_as(chromium, live_server):
     """``open_as(username)`` -> a signed-in Page in a fresh context (per user)."""
     contexts = []

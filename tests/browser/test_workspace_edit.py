@@ -6,9 +6,9 @@ import pytest
 
 from tests.browser.workspace_page import (
     article_text,
-    drag_select,
     open_article,
     stored_annotations,
+    tag,
     wait_saved,
 )
 from tests.functional.conftest import SAMPLE_TEXT
@@ -16,26 +16,13 @@ from tests.functional.conftest import SAMPLE_TEXT
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def article(make):
-    _, article, _ = make.classroom()
-    return article
-
-
-def _tag(page, start: int, end: int, key: str) -> None:
-    drag_select(page, start, end)
-    page.wait_for_selector("#palette.has-pending")
-    page.keyboard.press(key)
-    wait_saved(page)
-
-
 def test_overlapping_and_nested_spans_stay_distinguishable(article, open_as, live_server):
     page = open_article(open_as("alice"), live_server.url, article.id)
     sentence_end = SAMPLE_TEXT.index("werde.") + len("werde.")
     quote = SAMPLE_TEXT.index("„immer tiefer“")
-    _tag(page, 0, sentence_end, "i")  # indirect speech: the whole sentence
-    _tag(page, quote, quote + len("„immer tiefer“"), "q")  # direct quote nested inside
-    _tag(page, quote + 1, quote + 6, "l")  # loaded language nested in both
+    tag(page, 0, sentence_end, "i")  # indirect speech: the whole sentence
+    tag(page, quote, quote + len("„immer tiefer“"), "q")  # direct quote nested inside
+    tag(page, quote + 1, quote + 6, "l")  # loaded language nested in both
     stored = stored_annotations(article.id)
     assert [a.exact for a in stored] == [SAMPLE_TEXT[:sentence_end], "„immer tiefer“", "immer"]
     inner = page.locator("#article-text mark", has_text="immer")
@@ -56,14 +43,14 @@ def test_overlapping_and_nested_spans_stay_distinguishable(article, open_as, liv
     )
     assert lanes >= 4, "each lane is a separate underline layer"
     # A selection over highlighted text still maps to canonical offsets.
-    _tag(page, quote - 7, quote + 3, "x")
+    tag(page, quote - 7, quote + 3, "x")
     assert "ältnis „im" in [a.exact for a in stored_annotations(article.id)]
 
 
 def test_inspector_edit_label_note_and_boundaries(article, open_as, live_server):
     page = open_article(open_as("alice"), live_server.url, article.id)
     start = SAMPLE_TEXT.index("Verhältnis")
-    _tag(page, start, start + len("Verhältnis"), "l")
+    tag(page, start, start + len("Verhältnis"), "l")
     page.click("#article-text mark.hl")
     inspector = page.locator("#inspector")
     assert inspector.is_visible()
@@ -93,7 +80,7 @@ def test_inspector_edit_label_note_and_boundaries(article, open_as, live_server)
 def test_delete_and_undo_with_button_and_keyboard(article, open_as, live_server):
     page = open_article(open_as("alice"), live_server.url, article.id)
     start = SAMPLE_TEXT.index("Sputnik")
-    _tag(page, start, start + len("Sputnik"), "w")
+    tag(page, start, start + len("Sputnik"), "w")
     page.click("#article-text mark.hl")
     page.click("#inspector [data-action=delete]")
     wait_saved(page)
@@ -129,11 +116,11 @@ def test_delete_and_undo_with_button_and_keyboard(article, open_as, live_server)
 def test_side_list_counts_filters_and_scrolls(article, open_as, live_server):
     page = open_article(open_as("alice"), live_server.url, article.id)
     first = SAMPLE_TEXT.index("Maduro")
-    _tag(page, first, first + 6, "o")
+    tag(page, first, first + 6, "o")
     credit = SAMPLE_TEXT.index("Quelle")
-    _tag(page, credit, credit + len("Quelle: Sputnik © Magda Hibelli 📷"), "p")
+    tag(page, credit, credit + len("Quelle: Sputnik © Magda Hibelli 📷"), "p")
     more = SAMPLE_TEXT.index("Mehr zum Thema")
-    _tag(page, more, len(SAMPLE_TEXT), "r")
+    tag(page, more, len(SAMPLE_TEXT), "r")
     items = page.locator(".annotation-list .ann-item")
     assert items.count() == 3
     assert [t.split("“")[1].rstrip("”") for t in items.all_text_contents()] == [

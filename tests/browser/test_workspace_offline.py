@@ -22,12 +22,6 @@ OUTBOX = """() => Object.keys(localStorage).filter((k) => k.startsWith('annotato
   .flatMap((k) => JSON.parse(localStorage.getItem(k)).ops)"""
 
 
-@pytest.fixture
-def article(make):
-    _, article, _ = make.classroom()
-    return article
-
-
 def test_a_save_made_while_the_server_is_down_lands_when_it_is_back(article, open_as, live_server):
     page = open_article(open_as("alice"), live_server.url, article.id)
     start = SAMPLE_TEXT.index("Magda Hibelli")

@@ -10,24 +10,12 @@ from tests.browser.workspace_page import (
     open_article,
     stored_annotations,
     stored_answers,
+    tag,
     wait_saved,
 )
 from tests.functional.conftest import SAMPLE_TEXT
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def article(make):
-    _, article, _ = make.classroom()
-    return article
-
-
-def _tag(page, start: int, end: int, key: str) -> None:
-    drag_select(page, start, end)
-    page.wait_for_selector("#palette.has-pending")
-    page.keyboard.press(key)
-    wait_saved(page)
 
 
 def test_article_questions_are_saved_at_once(article, open_as, live_server):
@@ -50,7 +38,7 @@ def test_article_questions_are_saved_at_once(article, open_as, live_server):
 def test_submit_makes_the_assignment_read_only(article, open_as, live_server):
     page = open_article(open_as("alice"), live_server.url, article.id)
     start = SAMPLE_TEXT.index("Maduro")
-    _tag(page, start, start + 6, "o")
+    tag(page, start, start + 6, "o")
     page.check("input[name=q-genre][value=reporting]")
     wait_saved(page)
     page.click("#submit-button")
@@ -105,14 +93,14 @@ def test_instructor_reopens_and_the_reviewer_can_edit_again(article, open_as, li
     assert (status, body["status"]) == (200, "in_progress")
     open_article(alice, live_server.url, article.id)
     assert alice.get_attribute("#workspace", "data-mode") == "edit"
-    _tag(alice, 0, 6, "o")
+    tag(alice, 0, 6, "o")
     assert len(stored_annotations(article.id)) == 1
 
 
 def test_blind_review_hides_the_first_reviewers_work(article, open_as, live_server):
     alice = open_article(open_as("alice"), live_server.url, article.id)
     start = SAMPLE_TEXT.index("Sputnik")
-    _tag(alice, start, start + len("Sputnik"), "w")
+    tag(alice, start, start + len("Sputnik"), "w")
     alice.check("input[name=q-genre][value=opinion]")
     wait_saved(alice)
 
@@ -138,7 +126,7 @@ def test_blind_review_hides_the_first_reviewers_work(article, open_as, live_serv
     assert status == 404
 
     # Bob's own work is his alone, and Alice's page does not show it either.
-    _tag(bob, 0, 6, "o")
+    tag(bob, 0, 6, "o")
     alice.reload()
     alice.wait_for_function("() => document.documentElement.dataset.workspaceReady === '1'")
     assert alice.locator(".annotation-list .ann-item").count() == 1

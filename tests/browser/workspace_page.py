@@ -95,6 +95,14 @@ def drag_select(page, start: int, end: int) -> None:
     page.mouse.up()
 
 
+def tag(page, start: int, end: int, key: str) -> None:
+    """Select ``[start, end)`` with the mouse, press a label's shortcut, wait until saved."""
+    drag_select(page, start, end)
+    page.wait_for_selector("#palette.has-pending")
+    page.keyboard.press(key)
+    wait_saved(page)
+
+
 def article_text(page) -> str:
     return page.evaluate(ARTICLE_TEXT)
 
