@@ -21,7 +21,7 @@ def fails_cleanly(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        from annotator.extensions import db
+        from annotator.app.extensions import db
 
         try:
             return command(*args, **kwargs)
@@ -37,7 +37,7 @@ def fails_cleanly(command):
 @with_appcontext
 def init_db_command() -> None:
     """Create or upgrade the database schema to the current version (Alembic)."""
-    from annotator import migrate
+    from annotator.app import migrate
 
     migrate.upgrade()
     click.echo(f"Database at schema {migrate.current_revision()}.")
@@ -53,7 +53,7 @@ def init_db_command() -> None:
 @fails_cleanly
 def create_user_command(username, password, name, email, admin) -> None:
     """Create a user account."""
-    from annotator.extensions import db
+    from annotator.app.extensions import db
     from annotator.services.accounts import create_user
 
     user, used_password = create_user(username, password, name=name, email=email, is_admin=admin)
@@ -221,7 +221,7 @@ def add_reviewers_command(slug, roster) -> None:
 @fails_cleanly
 def demo_command(password) -> None:
     """Build the demo project, accounts and assignments, then print how to sign in."""
-    from annotator import migrate
+    from annotator.app import migrate
     from annotator.services.demo import build_demo
 
     migrate.upgrade()
@@ -244,12 +244,22 @@ IMPORT_FORMATS = ("csv", "answers-csv", "jsonl", "w3c", "brat", "backup")
 @click.command("export")
 @click.argument("slug")
 @click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write ('-' for standard output).")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write ('-' for standard output).",
+)
 @click.option("--bom", is_flag=True, help="Start CSV files with a UTF-8 byte-order mark (Excel).")
 @click.option("--gold", is_flag=True, help="Include the gold (adjudicated) set, flagged as gold.")
-@click.option("--match", type=click.Choice(["overlap", "exact"]), default="overlap",
-              show_default=True, help="Span matching for the gradebook's scores.")  # fmt: skip
+@click.option(
+    "--match",
+    type=click.Choice(["overlap", "exact"]),
+    default="overlap",
+    show_default=True,
+    help="Span matching for the gradebook's scores.",
+)
 @click.option("--base-url", help="Base of the W3C IRIs (default: PUBLIC_BASE_URL).")
 @with_appcontext
 @fails_cleanly
@@ -284,11 +294,15 @@ def export_command(slug, fmt, output, bom, gold, match, base_url) -> None:
 @click.argument("slug")
 @click.option("--format", "fmt", required=True, type=click.Choice(IMPORT_FORMATS))
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--create-reviewers/--no-create-reviewers", default=None,
-              help="Create accounts (and enrol them as reviewers) for unknown reviewers. "
-                   "Default: on for CSV, off for the other formats.")  # fmt: skip
-@click.option("--base-url", help="Base URL of the instance that wrote a W3C file "
-                                 "(default: this instance's).")  # fmt: skip
+@click.option(
+    "--create-reviewers/--no-create-reviewers",
+    default=None,
+    help="Create accounts (and enrol them as reviewers) for unknown reviewers. "
+    "Default: on for CSV, off for the other formats.",
+)
+@click.option(
+    "--base-url", help="Base URL of the instance that wrote a W3C file (default: this instance's)."
+)
 @with_appcontext
 @fails_cleanly
 def import_command(slug, fmt, file, create_reviewers, base_url) -> None:
@@ -307,9 +321,14 @@ def import_command(slug, fmt, file, create_reviewers, base_url) -> None:
     from annotator.services.imports import import_file
 
     report = import_file(
-        get_project(slug), fmt, file.name, file.read_bytes(),
-        actor_id=None, create_reviewers=create_reviewers, base_url=base_url,
-    )  # fmt: skip
+        get_project(slug),
+        fmt,
+        file.name,
+        file.read_bytes(),
+        actor_id=None,
+        create_reviewers=create_reviewers,
+        base_url=base_url,
+    )
     click.echo(report.summary())
 
 
@@ -322,11 +341,20 @@ def _listed(value: str | None) -> list[str]:
 @click.option("--labels", help="Label keys, comma-separated (default: all).")
 @click.option("--reviewers", help="Usernames, comma-separated (default: all).")
 @click.option("--articles", help="Article ids, comma-separated (default: all).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
-              show_default=True)  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
 @click.option("--no-bootstrap", is_flag=True, help="Skip the bootstrap intervals (faster).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write (default: standard output).")  # fmt: skip
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
 @with_appcontext
 @fails_cleanly
 def agreement_command(slug, labels, reviewers, articles, fmt, no_bootstrap, output) -> None:
@@ -334,8 +362,12 @@ def agreement_command(slug, labels, reviewers, articles, fmt, no_bootstrap, outp
     from annotator.services.agreement_report import compute_report, parse_filters, render_report
     from annotator.services.projects import get_project
 
-    filters = parse_filters(articles=_listed(articles), reviewers=_listed(reviewers),
-                            labels=_listed(labels), bootstrap=not no_bootstrap)  # fmt: skip
+    filters = parse_filters(
+        articles=_listed(articles),
+        reviewers=_listed(reviewers),
+        labels=_listed(labels),
+        bootstrap=not no_bootstrap,
+    )
     text = render_report(compute_report(get_project(slug), filters), fmt)
     if output is None:
         click.echo(text, nl=False)

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import krippendorff  # noqa: E402
 
-from annotator.agreement import QuestionSpec, krippendorff_alpha, study_report  # noqa: E402
+from annotator.domain.agreement import QuestionSpec, krippendorff_alpha, study_report  # noqa: E402
 
 
 def make_alpha_data(raters: int, units: int, categories: int, seed: int) -> np.ndarray:

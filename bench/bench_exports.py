@@ -71,8 +71,9 @@ def _stamp(moment: datetime) -> str:
 
 def fill(database: Path, count: int, articles: int, reviewers: int) -> dict:
     """Create the database and return what was made (see the module docstring)."""
-    from annotator import create_app, migrate
-    from annotator.extensions import db
+    from annotator import create_app
+    from annotator.app import migrate
+    from annotator.app.extensions import db
     from annotator.models import Label
     from annotator.services import accounts, projects
     from annotator.services.articles import import_articles
@@ -120,8 +121,9 @@ def fill(database: Path, count: int, articles: int, reviewers: int) -> dict:
         db.session.remove()
     db_engine_url = str(database)
     base = datetime(2022, 2, 16, 10, tzinfo=UTC)
-    stamps = [_stamp(base + timedelta(seconds=37 * i, microseconds=(i % 3) * 1000))
-              for i in range(997)]  # fmt: skip
+    stamps = [
+        _stamp(base + timedelta(seconds=37 * i, microseconds=(i % 3) * 1000)) for i in range(997)
+    ]
     per_article = count // articles
 
     def rows():
@@ -136,11 +138,20 @@ def fill(database: Path, count: int, articles: int, reviewers: int) -> dict:
                 created = stamps[made % 997]
                 updated = created if made % 10 < 7 else stamps[(made + 5) % 997]
                 yield (
-                    article_id, user_ids[i % len(user_ids)], labels[i % len(labels)],
-                    start, end, text[start:end], text[max(0, start - 32):start],
-                    text[end:end + 32], NOTES[i % len(NOTES)], i % 50 == 0,
-                    created, updated, 1 if created == updated else 2,
-                )  # fmt: skip
+                    article_id,
+                    user_ids[i % len(user_ids)],
+                    labels[i % len(labels)],
+                    start,
+                    end,
+                    text[start:end],
+                    text[max(0, start - 32) : start],
+                    text[end : end + 32],
+                    NOTES[i % len(NOTES)],
+                    i % 50 == 0,
+                    created,
+                    updated,
+                    1 if created == updated else 2,
+                )
 
     connection = sqlite3.connect(db_engine_url)
     with connection:
@@ -245,17 +256,29 @@ def main() -> None:
         else:
             # In a subprocess: a parent that held the filled app would hand its memory to
             # every forked export child, and ru_maxrss would report the parent's size.
-            command = [sys.executable, __file__, "--fill", str(database), "--count",
-                       str(args.count), "--articles", str(args.articles), "--reviewers",
-                       str(args.reviewers)]  # fmt: skip
+            command = [
+                sys.executable,
+                __file__,
+                "--fill",
+                str(database),
+                "--count",
+                str(args.count),
+                "--articles",
+                str(args.articles),
+                "--reviewers",
+                str(args.reviewers),
+            ]
             done = subprocess.run(command, check=True, capture_output=True, text=True)
             filled = json.loads(done.stdout.strip().splitlines()[-1])
-            print(f"Filled {database}: {filled['annotations']:,} annotations "
-                  f"in {filled['seconds']} s")  # fmt: skip
+            print(
+                f"Filled {database}: {filled['annotations']:,} annotations in {filled['seconds']} s"
+            )
         results = []
         for fmt in args.formats.split(","):
-            runs = [export_once(database, fmt, Path(scratch) / f"export.{fmt}")
-                    for _ in range(args.repeat)]  # fmt: skip
+            runs = [
+                export_once(database, fmt, Path(scratch) / f"export.{fmt}")
+                for _ in range(args.repeat)
+            ]
             best = min(runs, key=lambda r: r["seconds"])
             results.append(best)
             print(json.dumps(best))

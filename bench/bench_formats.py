@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from annotator.formats import (  # noqa: E402
+from annotator.domain.formats import (  # noqa: E402
     AnnotationRecord,
     annotations_csv,
     annotations_jsonl,
@@ -126,8 +126,12 @@ def run_one(fmt: str, count: int, articles: int, directory: str) -> dict:
         path.unlink()
     seconds = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
-    return {"format": fmt, "seconds": round(seconds, 2), "peak_rss_mb": round(peak_kb / 1024, 1),
-            "file_mb": round(size / 1e6, 1)}  # fmt: skip
+    return {
+        "format": fmt,
+        "seconds": round(seconds, 2),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "file_mb": round(size / 1e6, 1),
+    }
 
 
 def main() -> None:
@@ -147,10 +151,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         for fmt in args.formats.split(","):
             out = subprocess.run(
-                [sys.executable, __file__, "--count", str(args.count),
-                 "--articles", str(args.articles), "--child", f"{fmt}:{directory}"],
-                check=True, capture_output=True, text=True, env=os.environ,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    __file__,
+                    "--count",
+                    str(args.count),
+                    "--articles",
+                    str(args.articles),
+                    "--child",
+                    f"{fmt}:{directory}",
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=os.environ,
+            )
             result = json.loads(out.stdout)
             print(
                 f"{result['format']:<10}{result['seconds']:>9.2f}"

@@ -46,9 +46,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_agreement import make_study  # noqa: E402
 
 LABELS = [  # label0..label7 of make_study -> classroom codebook labels (all three layers)
-    "loaded-language", "threat-appeal", "direct-quote", "official-source", "agency-or-outlet",
-    "section-label", "related-links", "us-versus-them",
-]  # fmt: skip
+    "loaded-language",
+    "threat-appeal",
+    "direct-quote",
+    "official-source",
+    "agency-or-outlet",
+    "section-label",
+    "related-links",
+    "us-versus-them",
+]
 TONES = ["very-negative", "somewhat-negative", "neutral", "somewhat-positive", "very-positive"]
 GENRES = {"politics": "reporting", "sport": "analysis", "health": "opinion"}
 STAMP = "2024-03-01 12:00:00.000000"
@@ -58,26 +64,45 @@ SLUG = "bench"
 def _app(path: Path):
     from annotator import create_app
 
-    return create_app({
-        "TESTING": True, "SECRET_KEY": "bench", "INSTANCE_PATH": str(path.parent / "instance"),
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    })  # fmt: skip
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": str(path.parent / "instance"),
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        }
+    )
 
 
 def _text(rng: np.random.Generator, length: int, number: int) -> str:
     words = [
-        "Die", "Regierung", "teilte", "mit", "dass", "Quelle", "Agentur", "berichtet",
-        "Minister", "sagte", "heute", "Grenze", "Hafen", "Wind", "Strom", "Büro", "Zeugen",
-    ]  # fmt: skip
+        "Die",
+        "Regierung",
+        "teilte",
+        "mit",
+        "dass",
+        "Quelle",
+        "Agentur",
+        "berichtet",
+        "Minister",
+        "sagte",
+        "heute",
+        "Grenze",
+        "Hafen",
+        "Wind",
+        "Strom",
+        "Büro",
+        "Zeugen",
+    ]
     chosen = rng.choice(words, size=length // 3 + 10)
     return (f"Artikel {number}. " + " ".join(chosen))[:length]
 
 
 def fill(path: Path, n_articles: int, n_reviewers: int, per_reviewer: int) -> dict[str, int]:
     """Create the database at ``path``; returns row counts."""
-    from annotator import migrate
-    from annotator.extensions import db
+    from annotator.app import migrate
+    from annotator.app.extensions import db
     from annotator.models import Label, Question
     from annotator.services.accounts import create_user
     from annotator.services.projects import add_member, create_project
@@ -118,15 +143,30 @@ def fill(path: Path, n_articles: int, n_reviewers: int, per_reviewer: int) -> di
         conn.executemany(
             "INSERT INTO articles (id, project_id, title, source_name, text, length, sha256,"
             " position, created) VALUES (?, ?, ?, '', ?, ?, ?, ?, ?)",
-            [(i + 1, project_id, f"Article {i + 1}", texts[a], len(texts[a]),
-              hashlib.sha256(texts[a].encode()).hexdigest(), i, STAMP)
-             for i, a in enumerate(articles)])  # fmt: skip
+            [
+                (
+                    i + 1,
+                    project_id,
+                    f"Article {i + 1}",
+                    texts[a],
+                    len(texts[a]),
+                    hashlib.sha256(texts[a].encode()).hexdigest(),
+                    i,
+                    STAMP,
+                )
+                for i, a in enumerate(articles)
+            ],
+        )
         article_ids = {a: i + 1 for i, a in enumerate(articles)}
         conn.executemany(
             "INSERT INTO assignments (project_id, article_id, reviewer_id, status, created,"
             " started, submitted, last_activity) VALUES (?, ?, ?, 'submitted', ?, ?, ?, ?)",
-            [(project_id, article_ids[a], user_ids[r], STAMP, STAMP, STAMP, STAMP)
-             for a in articles for r in reviewers])  # fmt: skip
+            [
+                (project_id, article_ids[a], user_ids[r], STAMP, STAMP, STAMP, STAMP)
+                for a in articles
+                for r in reviewers
+            ],
+        )
         rows = [
             (article_ids[a], user_ids[r], label_ids[k], s, e, texts[a][s:e], 0)
             for a, r, s, e, k in annotations
@@ -139,13 +179,24 @@ def fill(path: Path, n_articles: int, n_reviewers: int, per_reviewer: int) -> di
             'INSERT INTO annotations (article_id, author_id, label_id, start, "end", exact,'
             " prefix, suffix, note, is_gold, created, updated, version)"
             " VALUES (?, ?, ?, ?, ?, ?, '', '', '', ?, ?, ?, 1)",
-            [row + (STAMP, STAMP) for row in rows])  # fmt: skip
+            [row + (STAMP, STAMP) for row in rows],
+        )
         values = {"tone": lambda v: TONES[v], "topic": lambda v: GENRES[v]}
         conn.executemany(
             "INSERT INTO answers (article_id, author_id, question_id, value, is_gold, created,"
             " updated, version) VALUES (?, ?, ?, ?, 0, ?, ?, 1)",
-            [(article_ids[a], user_ids[r], questions["tone" if q == "tone" else "genre"],
-              values[q](v), STAMP, STAMP) for a, r, q, v in answers])  # fmt: skip
+            [
+                (
+                    article_ids[a],
+                    user_ids[r],
+                    questions["tone" if q == "tone" else "genre"],
+                    values[q](v),
+                    STAMP,
+                    STAMP,
+                )
+                for a, r, q, v in answers
+            ],
+        )
     conn.close()
     return {
         "articles": len(articles),
@@ -164,7 +215,7 @@ def _clock(function):
 
 def timed_report(path: Path, repeats: int) -> list[str]:
     """Each run, in a fresh session: the loading alone, then the whole service call."""
-    from annotator.extensions import db
+    from annotator.app.extensions import db
     from annotator.services.agreement_report import (
         ReportFilters,
         compute_report,

@@ -7,7 +7,7 @@ Run it from the checkout with the project's virtualenv::
     .venv/bin/python bench/bench_workspace.py --help     # sizes, workers, --update-readme
 
 It builds a throw-away instance (temporary directory, own SQLite database migrated with
-``annotator.migrate.upgrade()``), starts gunicorn on a free local port, and prints a markdown
+``annotator.app.migrate.upgrade()``), starts gunicorn on a free local port, and prints a markdown
 table of targets and measurements, also written to ``bench/results/workspace.md``. This is a
 benchmark, not a test: it fails only when something is broken (an error answer, a wrong
 number of annotations), never because a target was missed.

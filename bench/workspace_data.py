@@ -19,7 +19,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from annotator.text import canonical_text, quote_context
+from annotator.domain.text.canonical import canonical_text, quote_context
 
 SEED = 20240611
 

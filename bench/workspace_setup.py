@@ -48,8 +48,9 @@ def create_instance(directory: Path, *, length: int, annotations: int) -> Instan
     os.environ["ANNOTATOR_INSTANCE_PATH"] = str(directory)
     os.environ["ANNOTATOR_DATABASE_URL"] = database_url
 
-    from annotator import create_app, migrate
-    from annotator.extensions import db
+    from annotator import create_app
+    from annotator.app import migrate
+    from annotator.app.extensions import db
 
     app = create_app()
     with app.app_context():
@@ -61,7 +62,7 @@ def create_instance(directory: Path, *, length: int, annotations: int) -> Instan
 
 
 def _fill(directory: Path, database_url: str, *, length: int, annotations: int) -> Instance:
-    from annotator.extensions import db
+    from annotator.app.extensions import db
     from annotator.models import Annotation, Label
     from annotator.services.accounts import create_api_token, create_user
     from annotator.services.articles import import_articles

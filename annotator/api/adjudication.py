@@ -1,7 +1,7 @@
 """Adjudication: candidates and gold set of an article, decisions, bulk accept, gold edits.
 
 Instructors only (403 for other members, 404 for outsiders), like the page; the services in
-:mod:`annotator.services.adjudication` do the work and the checks.
+:mod:`annotator.services.adjudication.decisions` do the work and the checks.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from flask_login import current_user
 
 from annotator.api import api_bp
 from annotator.api.request_body import json_body
-from annotator.services import adjudication as service
-from annotator.services.adjudication_answers import decide_answer
-from annotator.services.adjudication_log import check_fields
-from annotator.services.adjudication_state import adjudication_state, state_dict
+from annotator.services.adjudication import decisions as service
+from annotator.services.adjudication.answers import decide_answer
+from annotator.services.adjudication.log import check_fields
+from annotator.services.adjudication.state import adjudication_state, state_dict
 from annotator.services.articles import article_text
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from annotator.api import api_bp
 from annotator.api.projects import article_summary
 from annotator.api.request_body import flag, json_body
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import Article, Assignment
 from annotator.services import answers as answer_service
 from annotator.services import assignments as assignment_service

@@ -6,11 +6,11 @@ from flask import jsonify
 from flask_login import current_user
 
 from annotator.api import api_bp
-from annotator.permissions import can_manage_project, can_view_article
+from annotator.domain.permissions import can_manage_project, can_view_article
 from annotator.services import articles as article_service
 from annotator.services.access import load_project
 from annotator.services.projects import projects_for
-from annotator.services.records import iso
+from annotator.services.serialization import iso
 
 
 @api_bp.get("/me")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from annotator.api import api_bp
 from annotator.api.request_body import json_body
 from annotator.services import accounts
-from annotator.services.records import iso
+from annotator.services.serialization import iso
 
 
 def token_dict(token) -> dict:

@@ -3,7 +3,7 @@
 from alembic import context
 
 import annotator.models  # noqa: F401  (registers every table on the metadata)
-from annotator.extensions import db
+from annotator.app.extensions import db
 
 config = context.config
 engine = config.attributes.get("engine")

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models.types import UTCDateTime, utcnow
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models.accounts import User
 from annotator.models.codebooks import Label, Question
 from annotator.models.types import UTCDateTime, utcnow

@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models.accounts import User
 from annotator.models.types import UTCDateTime, utcnow
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 
 
 class Codebook(db.Model):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models.types import UTCDateTime, utcnow
 
 

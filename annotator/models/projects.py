@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.permissions import Role
 from annotator.models.accounts import User
 from annotator.models.codebooks import Codebook
 from annotator.models.types import UTCDateTime, utcnow
-from annotator.permissions import Role
 
 __all__ = ["Membership", "Project", "Role"]
 

@@ -1,6 +1,6 @@
 """Loading what a request is about together with who is asking, in as few queries as possible.
 
-Services call these loaders, then ask :mod:`annotator.permissions`; a missing thing and a
+Services call these loaders, then ask :mod:`annotator.domain.permissions`; a missing thing and a
 forbidden thing are told apart only when the user may know the thing exists.
 """
 
@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.permissions import Actor, Role
 from annotator.models import Article, Assignment, Membership, Project, User
-from annotator.permissions import Actor, Role
 from annotator.services.errors import NotFound, PermissionDenied
 
 
@@ -27,7 +27,7 @@ def actor_for(user: User, project_id: int) -> Actor:
 
 def load_project(user: User, slug_or_id: str | int) -> tuple[Project, Actor]:
     """The project if the user may see it (404 otherwise, so outsiders learn nothing)."""
-    from annotator.permissions import can_view_project
+    from annotator.domain.permissions import can_view_project
 
     if isinstance(slug_or_id, int) or str(slug_or_id).isdigit():
         project = db.session.get(Project, int(slug_or_id))
@@ -72,7 +72,7 @@ class ArticleContext:
 
 def load_article_context(user: User, article_id: int) -> ArticleContext:
     """One query: the article's project, the user's role and assignment; 404 if not visible."""
-    from annotator.permissions import can_view_article
+    from annotator.domain.permissions import can_view_article
 
     row = db.session.execute(
         select(

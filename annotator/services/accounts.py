@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import ApiToken, User, utcnow
 from annotator.services.errors import NotFound, ValidationFailed
 

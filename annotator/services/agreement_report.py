@@ -1,11 +1,13 @@
-"""The study report of a project: load plain rows, call :func:`annotator.agreement.study_report`.
+"""The study report of a project: load plain rows, call
+:func:`annotator.domain.agreement.study_report`.
 
-The maths lives in the pure :mod:`annotator.agreement`; this use case loads the project's rows
+The maths lives in the pure :mod:`annotator.domain.agreement`; this use case loads the project's
+rows
 (:mod:`annotator.services.agreement_rows`, a handful of set-based queries), computes, and
 presents the result as the JSON and CSV downloads and the CLI's table. The page, the downloads
 and the CLI share it.
 
-Conventions of the app (the maths' conventions are in ``annotator.agreement.report``):
+Conventions of the app (the maths' conventions are in ``annotator.domain.agreement.report``):
 
 * **Who did an article** (``completed``): the reviewers whose assignment for it is
   *submitted*; the report adds every reviewer with a live annotation or answer there (that is
@@ -40,13 +42,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from annotator.agreement import StudyReport, study_report
-from annotator.agreement.result import NAN, BootstrapResult
-from annotator.extensions import db
-from annotator.formats.csv_safe import CachedNeutraliser, stream_csv
+from annotator.app.extensions import db
+from annotator.domain.agreement import StudyReport, study_report
+from annotator.domain.agreement.result import NAN, BootstrapResult
+from annotator.domain.formats.csv_safe import CachedNeutraliser, stream_csv
+from annotator.domain.permissions import Actor, can_view_agreement, can_view_gold, can_view_work_of
+from annotator.domain.reports.table import report_table
 from annotator.models import Article, Project, User
-from annotator.permissions import Actor, can_view_agreement, can_view_gold, can_view_work_of
-from annotator.report_table import report_table
 from annotator.services.access import load_project, require
 from annotator.services.agreement_rows import StudyRows, load_study_rows
 from annotator.services.errors import NotFound, ValidationFailed
@@ -160,12 +162,19 @@ def _without_intervals(report: StudyReport) -> StudyReport:
         return BootstrapResult(ci.value, NAN, NAN, ci.ci, 0, 0, None, "bootstrap turned off", 0)
 
     def strip(item):
-        return replace(item, unitizing_alpha_ci=bare(item.unitizing_alpha_ci),
-                       coding_alpha_ci=bare(item.coding_alpha_ci))  # fmt: skip
+        return replace(
+            item,
+            unitizing_alpha_ci=bare(item.unitizing_alpha_ci),
+            coding_alpha_ci=bare(item.coding_alpha_ci),
+        )
 
     settings = {**report.settings, "n_boot": 0, "seed": None, "bootstrap": "off"}
-    return replace(report, labels=tuple(map(strip, report.labels)),
-                   layers=tuple(map(strip, report.layers)), settings=settings)  # fmt: skip
+    return replace(
+        report,
+        labels=tuple(map(strip, report.labels)),
+        layers=tuple(map(strip, report.layers)),
+        settings=settings,
+    )
 
 
 def compute_report(
@@ -185,24 +194,37 @@ def compute_report(
             return can_view_work_of(actor, author_id=user_id, blind_review=project.blind_review)
 
     gold = actor is None or can_view_gold(actor, blind_review=project.blind_review)
-    rows = load_study_rows(project, article_ids=filters.articles, reviewers=filters.reviewers,
-                           visible=visible, include_gold=gold)  # fmt: skip
+    rows = load_study_rows(
+        project,
+        article_ids=filters.articles,
+        reviewers=filters.reviewers,
+        visible=visible,
+        include_gold=gold,
+    )
     _check_filters(rows, filters)
     loaded = time.perf_counter()
     report = study_report(
-        rows.articles, rows.reviewers, rows.annotations, rows.label_layers,
-        answers=rows.answers, questions=rows.question_specs(), completed=rows.completed,
+        rows.articles,
+        rows.reviewers,
+        rows.annotations,
+        rows.label_layers,
+        answers=rows.answers,
+        questions=rows.question_specs(),
+        completed=rows.completed,
         gold_spans=rows.gold_spans if gold else None,
         gold_answers=rows.gold_answers if gold else None,
         gold_articles=rows.gold_articles if gold else None,
-        article_subset=filters.articles, reviewer_subset=filters.reviewers,
+        article_subset=filters.articles,
+        reviewer_subset=filters.reviewers,
         label_subset=filters.labels,
-        n_boot=N_BOOT if filters.bootstrap else 1, seed=SEED,
-    )  # fmt: skip
+        n_boot=N_BOOT if filters.bootstrap else 1,
+        seed=SEED,
+    )
     if not filters.bootstrap:
         report = _without_intervals(report)
-    return AgreementReport(project, filters, rows, report, loaded - started,
-                           time.perf_counter() - loaded)  # fmt: skip
+    return AgreementReport(
+        project, filters, rows, report, loaded - started, time.perf_counter() - loaded
+    )
 
 
 def agreement_report(
@@ -253,7 +275,11 @@ def render_report(result: AgreementReport, fmt: str) -> str:
     if fmt == "table":
         project, chosen = result.project, result.filters.to_dict()
         chosen.pop("bootstrap")
-        return report_table(result.report, title=f"Agreement report: {project.title} "
-                            f"({project.slug})", subset=chosen)  # fmt: skip
-    raise ValidationFailed(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.",
-                           field="format")  # fmt: skip
+        return report_table(
+            result.report,
+            title=f"Agreement report: {project.title} ({project.slug})",
+            subset=chosen,
+        )
+    raise ValidationFailed(
+        f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.", field="format"
+    )

@@ -19,8 +19,9 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, select, union
 
-from annotator.agreement import QuestionSpec
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.agreement import QuestionSpec
+from annotator.domain.permissions import Role
 from annotator.models import (
     AdjudicationDecision,
     Annotation,
@@ -35,7 +36,6 @@ from annotator.models import (
     Question,
     User,
 )
-from annotator.permissions import Role
 
 
 @dataclass(frozen=True)
@@ -110,11 +110,17 @@ def _codebook(conn: Connection, rows: StudyRows, codebook_id: int) -> tuple[dict
         rows.layers.setdefault(layer_key, layer_name)
         rows.labels.append(LabelInfo(key, name, layer_key, layer_name, color, retired))
     for id_, key, text, level, answers, retired in conn.execute(
-        select(Question.id, Question.key, Question.text, Question.level, Question.answers,
-               Question.retired)
+        select(
+            Question.id,
+            Question.key,
+            Question.text,
+            Question.level,
+            Question.answers,
+            Question.retired,
+        )
         .where(Question.codebook_id == codebook_id)
         .order_by(Question.position, Question.id)
-    ):  # fmt: skip
+    ):
         question_keys[id_] = key
         pairs = tuple((str(a["key"]), str(a.get("name", a["key"]))) for a in answers or [])
         rows.questions.append(QuestionInfo(key, text, level, pairs, retired))
@@ -157,12 +163,20 @@ def _reviewer_ids(project_id: int, *, with_authors: bool):
     ]
     if with_authors:
         in_project = select(Article.id).where(Article.project_id == project_id)
-        parts.append(select(Annotation.author_id).where(
-            Annotation.article_id.in_(in_project), Annotation.is_gold.is_(False),
-            Annotation.deleted.is_(None)))  # fmt: skip
-        parts.append(select(Answer.author_id).where(
-            Answer.article_id.in_(in_project), Answer.is_gold.is_(False),
-            Answer.value.is_not(None)))  # fmt: skip
+        parts.append(
+            select(Annotation.author_id).where(
+                Annotation.article_id.in_(in_project),
+                Annotation.is_gold.is_(False),
+                Annotation.deleted.is_(None),
+            )
+        )
+        parts.append(
+            select(Answer.author_id).where(
+                Answer.article_id.in_(in_project),
+                Answer.is_gold.is_(False),
+                Answer.value.is_not(None),
+            )
+        )
     return union(*parts)
 
 
@@ -202,21 +216,42 @@ def load_study_rows(
         chosen_ids = {id_ for id_, (username, _) in people.items() if username in reviewers}
 
     def narrow(query: Select, model) -> Select:
-        query = query.where(model.article_id.in_(
-            article_ids if article_ids is not None else in_project))  # fmt: skip
+        query = query.where(
+            model.article_id.in_(article_ids if article_ids is not None else in_project)
+        )
         if chosen_ids is not None:
             query = query.where(model.is_gold.is_(True) | model.author_id.in_(chosen_ids))
         if not include_gold:
             query = query.where(model.is_gold.is_(False))
         return query
 
-    span_rows = _plain_rows(conn, narrow(select(
-        Annotation.article_id, Annotation.author_id, Annotation.start, Annotation.end,
-        Annotation.label_id, Annotation.is_gold,
-    ).where(Annotation.deleted.is_(None)), Annotation))  # fmt: skip
-    answer_rows = _plain_rows(conn, narrow(select(
-        Answer.article_id, Answer.author_id, Answer.question_id, Answer.value, Answer.is_gold,
-    ).where(Answer.value.is_not(None)), Answer))  # fmt: skip
+    span_rows = _plain_rows(
+        conn,
+        narrow(
+            select(
+                Annotation.article_id,
+                Annotation.author_id,
+                Annotation.start,
+                Annotation.end,
+                Annotation.label_id,
+                Annotation.is_gold,
+            ).where(Annotation.deleted.is_(None)),
+            Annotation,
+        ),
+    )
+    answer_rows = _plain_rows(
+        conn,
+        narrow(
+            select(
+                Answer.article_id,
+                Answer.author_id,
+                Answer.question_id,
+                Answer.value,
+                Answer.is_gold,
+            ).where(Answer.value.is_not(None)),
+            Answer,
+        ),
+    )
     if not narrowed:
         authors = {row[1] for row in span_rows if not row[5]}
         authors.update(row[1] for row in answer_rows if not row[4])
@@ -235,8 +270,9 @@ def load_study_rows(
     ]
     rows.gold_spans = [
         (article, start, end, label_keys[label])
-        for article, _, start, end, label, gold in span_rows if gold
-    ]  # fmt: skip
+        for article, _, start, end, label, gold in span_rows
+        if gold
+    ]
     rows.gold_articles = {row[0] for row in rows.gold_spans}
     for article, author, question_id, value, gold in answer_rows:
         key = question_keys.get(question_id)
@@ -259,8 +295,14 @@ def load_study_rows(
             rows.completed.setdefault(article, []).append(usernames[reviewer])
 
     if include_gold:
-        decided = select(AdjudicationDecision.article_id).distinct().where(
-            AdjudicationDecision.article_id.in_(
-                article_ids if article_ids is not None else in_project))  # fmt: skip
+        decided = (
+            select(AdjudicationDecision.article_id)
+            .distinct()
+            .where(
+                AdjudicationDecision.article_id.in_(
+                    article_ids if article_ids is not None else in_project
+                )
+            )
+        )
         rows.gold_articles.update(conn.execute(decided).scalars())
     return rows

@@ -20,21 +20,21 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.permissions import can_annotate, can_view_gold, can_view_work_of
+from annotator.domain.text.canonical import SpanError, check_span, quote_context
 from annotator.models import Annotation, Label, User, utcnow
-from annotator.permissions import can_annotate, can_view_gold, can_view_work_of
 from annotator.services import history
 from annotator.services.access import ArticleContext, load_article_context, require
 from annotator.services.articles import article_text
 from annotator.services.assignments import mark_activity
 from annotator.services.codebooks import label_by_key
 from annotator.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from annotator.services.records import (
+from annotator.services.serialization import (
     annotation_dict,
     annotation_select,
     annotation_snapshot,
 )
-from annotator.text import SpanError, check_span, quote_context
 
 UPDATABLE_FIELDS = frozenset({"label", "start", "end", "quote", "note", "version"})
 CREATE_FIELDS = frozenset({"label", "start", "end", "quote", "note", "prefix", "suffix"})
@@ -323,7 +323,7 @@ def _set_deleted(user: User, annotation_id: int, *, deleted: bool, version: obje
 def annotation_history(user: User, annotation_id: int) -> list[dict]:
     """The history of one annotation, for its author and for staff."""
     from annotator.models import HistoryEntry
-    from annotator.services.records import iso
+    from annotator.services.serialization import iso
 
     annotation = db.session.get(Annotation, annotation_id)
     if annotation is None:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.permissions import can_view_work_of
 from annotator.models import Answer, Question, User, utcnow
-from annotator.permissions import can_view_work_of
 from annotator.services import history
 from annotator.services.access import ArticleContext, load_article_context
 from annotator.services.annotations import require_writable
 from annotator.services.assignments import mark_activity
 from annotator.services.codebooks import question_by_key
 from annotator.services.errors import Conflict, ValidationFailed
-from annotator.services.records import answer_dict, answer_select, answer_snapshot
+from annotator.services.serialization import answer_dict, answer_select, answer_snapshot
 
 
 def list_answers(user: User, article_id: int, *, gold: bool = False) -> list[dict]:

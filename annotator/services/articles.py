@@ -1,6 +1,7 @@
 """Importing articles and listing them.
 
-Files are parsed and validated completely (``annotator.article_files``) before anything is
+Files are parsed and validated completely (``annotator.domain.text.article_files``) before anything
+is
 written, so a bad file leaves the project exactly as it was. A text already in the project
 (same canonical SHA-256) is reported as a duplicate, not added twice.
 """
@@ -13,8 +14,8 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import func, select
 
-from annotator.article_files import ArticleDraft, ArticleFileError, read_article_file
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.text.article_files import ArticleDraft, ArticleFileError, read_article_file
 from annotator.models import Article, Assignment, Project
 from annotator.services.errors import ValidationFailed
 
@@ -60,7 +61,7 @@ def import_articles(
     report = ImportReport()
     try:
         for draft in drafts:
-            from annotator.text import text_sha256
+            from annotator.domain.text.canonical import text_sha256
 
             digest = text_sha256(draft.text)
             if digest in existing:

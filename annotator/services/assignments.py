@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.permissions import can_reopen, can_submit
 from annotator.models import Assignment, AssignmentStatus, Project, User, utcnow
-from annotator.permissions import can_reopen, can_submit
 from annotator.services import history
 from annotator.services.access import load_article_context, require
 from annotator.services.errors import Conflict, NotFound

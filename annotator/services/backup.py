@@ -1,7 +1,7 @@
 """Whole-project backup and restore (the ``backup`` export and import format).
 
 :func:`write_backup` streams one project into one zip file (layout and references:
-:mod:`annotator.formats.backup_format`); :func:`restore_backup` (in
+:mod:`annotator.domain.formats.backup_format`); :func:`restore_backup` (in
 :mod:`annotator.services.backup_restore`) checks a whole file and then recreates the
 project in one transaction.
 
@@ -38,8 +38,8 @@ from typing import BinaryIO
 from sqlalchemy import Connection, Select, func, select, union
 
 from annotator import __version__
-from annotator.extensions import db
-from annotator.formats.backup_format import MEMBERS, BackupWriter
+from annotator.app.extensions import db
+from annotator.domain.formats.backup_format import MEMBERS, BackupWriter
 from annotator.models import (
     AdjudicationDecision,
     Annotation,
@@ -56,7 +56,7 @@ from annotator.models import (
     User,
 )
 from annotator.services.backup_restore import restore_backup
-from annotator.services.records import iso
+from annotator.services.serialization import iso
 
 __all__ = ["restore_backup", "write_backup"]
 

@@ -1,6 +1,6 @@
 """Restoring a project from a backup file: check everything, then write in one transaction.
 
-Two passes over the file. The first (:func:`~annotator.formats.backup_checks.check_backup`
+Two passes over the file. The first (:func:`~annotator.domain.formats.backup_checks.check_backup`
 plus :func:`_check_instance`) reads every record and changes nothing; the second writes
 the rows with bulk INSERTs in the order of the file and commits once. Any problem in the
 first pass, and any database error in the second, leaves the instance exactly as it was.
@@ -45,10 +45,10 @@ from typing import BinaryIO
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from annotator.extensions import db
-from annotator.formats.backup_checks import ID_ENTITIES, BackupIndex, check_backup
-from annotator.formats.backup_reader import BackupArchive
-from annotator.formats.errors import FormatError
+from annotator.app.extensions import db
+from annotator.domain.formats.backup_checks import ID_ENTITIES, BackupIndex, check_backup
+from annotator.domain.formats.backup_reader import BackupArchive
+from annotator.domain.formats.format_error import FormatError
 from annotator.models import (
     AdjudicationDecision,
     Annotation,

@@ -4,9 +4,10 @@ retire); article-level questions are in :mod:`annotator.services.codebook_questi
 Design decisions:
 
 * **Same rules as codebook files.** Each field is checked with the checks of
-  :mod:`annotator.codebook_checks` (key slugs, one-line names, ``#rrggbb``, one-letter
+  :mod:`annotator.domain.codebook.checks` (key slugs, one-line names, ``#rrggbb``, one-letter
   shortcuts, length limits), and after every change the whole codebook is run through
-  :func:`annotator.codebook.parse_codebook` before it is committed, so an edited codebook can
+  :func:`annotator.domain.codebook.model.parse_codebook` before it is committed, so an edited
+  codebook can
   always be exported as JSON and loaded again.
 * **Keys never change.** Exports, imports and the API name labels and questions by key;
   renaming changes the display name only.
@@ -28,17 +29,17 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from annotator.codebook import parse_codebook
-from annotator.codebook_checks import (
+from annotator.app.extensions import db
+from annotator.domain.codebook.checks import (
     COLOR_PATTERN,
     MAX_LABELS_PER_LAYER,
     SHORTCUT_PATTERN,
     CodebookError,
     FieldChecker,
 )
-from annotator.extensions import db
+from annotator.domain.codebook.model import parse_codebook
+from annotator.domain.permissions import Actor, can_manage_project
 from annotator.models import Annotation, Codebook, Label, Layer, Project
-from annotator.permissions import Actor, can_manage_project
 from annotator.services import history
 from annotator.services.access import require
 from annotator.services.codebooks import codebook_dict

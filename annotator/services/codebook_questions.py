@@ -12,16 +12,16 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from annotator.codebook_checks import (
+from annotator.app.extensions import db
+from annotator.domain.codebook.checks import (
     LEVELS,
     MAX_ANSWERS,
     MAX_QUESTION_TEXT,
     MAX_QUESTIONS,
     CodebookError,
 )
-from annotator.extensions import db
+from annotator.domain.permissions import Actor
 from annotator.models import Answer, Project, Question
-from annotator.permissions import Actor
 from annotator.services.codebook_editor import (
     FIELD_CHECKER,
     checked_description,

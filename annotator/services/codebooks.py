@@ -1,4 +1,5 @@
-"""A project's codebook: stored from a validated :class:`~annotator.codebook.CodebookSpec`,
+"""A project's codebook: stored from a validated
+:class:`~annotator.domain.codebook.model.CodebookSpec`,
 and presented back as the JSON the API and the workspace read."""
 
 from __future__ import annotations
@@ -6,15 +7,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from annotator.codebook import CodebookSpec, load_codebook
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.codebook.model import CodebookSpec, load_codebook
 from annotator.models import Codebook, Label, Layer, Question
 from annotator.services.errors import ValidationFailed
 
 
 def resolve_codebook(name_or_path: str) -> CodebookSpec:
     """Load a bundled codebook by name or a JSON file; errors name the file and entry."""
-    from annotator.codebook import CodebookError
+    from annotator.domain.codebook.model import CodebookError
 
     try:
         return load_codebook(name_or_path)

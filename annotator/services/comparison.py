@@ -3,7 +3,8 @@ per piece of text, filtered by layer or label, optionally with reviewers shown a
 
 Views only render what :func:`comparison` returns. In letters mode (classroom display) the
 returned data carries no username or real name at all -- reviewers are "A", "B", ... in a
-stable order that is not alphabetical (:func:`annotator.comparison.classroom_order`), and
+stable order that is not alphabetical
+(:func:`annotator.domain.review.comparison_layout.classroom_order`), and
 gold is "Gold" -- so the template cannot leak a name by accident.
 """
 
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from annotator.comparison import (
+from annotator.app.extensions import db
+from annotator.domain.permissions import can_view_agreement
+from annotator.domain.review.comparison_layout import (
     AGREEMENT_CLASSES,
     LaidOutLine,
     TrackSpan,
@@ -19,9 +22,7 @@ from annotator.comparison import (
     lay_out,
     letter_name,
 )
-from annotator.extensions import db
 from annotator.models import Article, User
-from annotator.permissions import can_view_agreement
 from annotator.services.access import ArticleContext, load_article_context, require
 from annotator.services.codebooks import codebook_dict
 from annotator.services.errors import ValidationFailed

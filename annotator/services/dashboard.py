@@ -20,7 +20,8 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.permissions import Actor, Role, can_view_progress
 from annotator.models import (
     Annotation,
     Article,
@@ -33,7 +34,6 @@ from annotator.models import (
     User,
     utcnow,
 )
-from annotator.permissions import Actor, Role, can_view_progress
 from annotator.services.access import require
 
 SUBMITTED = AssignmentStatus.SUBMITTED.value

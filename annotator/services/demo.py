@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from annotator.extensions import db
-from annotator.permissions import Role
+from annotator.app.extensions import db
+from annotator.domain.permissions import Role
 from annotator.services import accounts, articles, planning, projects
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "samples"

@@ -10,8 +10,8 @@ The connection is closed when the chunks are exhausted or the generator is close
 client that disconnects mid-download).
 
 Memory stays flat whatever the size of the project: annotations come as plain rows in
-runs of a few thousand (:func:`annotator.services.records.annotation_rows`), the writers
-in :mod:`annotator.formats` turn them into text chunk by chunk, and zip members (brat)
+runs of a few thousand (:func:`annotator.services.serialization.annotation_rows`), the writers
+in :mod:`annotator.domain.formats` turn them into text chunk by chunk, and zip members (brat)
 hold one article at a time.
 
 What is exported:
@@ -40,14 +40,14 @@ from typing import BinaryIO
 
 from flask import current_app, has_request_context, request
 
-from annotator.extensions import db
-from annotator.formats.brat import BratLabel, brat_files
-from annotator.formats.csv_export import annotation_rows_csv, answers_csv
-from annotator.formats.jsonl import annotation_rows_jsonl
-from annotator.formats.w3c import w3c_collection_rows
-from annotator.formats.zip_archive import zip_chunks
+from annotator.app.extensions import db
+from annotator.domain.formats.brat import BratLabel, brat_files
+from annotator.domain.formats.csv_export import annotation_rows_csv, answers_csv
+from annotator.domain.formats.jsonl import annotation_rows_jsonl
+from annotator.domain.formats.w3c import w3c_collection_rows
+from annotator.domain.formats.zip_archive import zip_chunks
 from annotator.models import Label, Layer, Project
-from annotator.services import records
+from annotator.services import serialization as records
 from annotator.services.errors import ValidationFailed
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -69,43 +69,64 @@ FORMATS: dict[str, ExportFormat] = {
     f.key: f
     for f in (
         ExportFormat(
-            "csv", "Annotations (CSV)",
+            "csv",
+            "Annotations (CSV)",
             "One row per annotation: article, reviewer, layer, label, offsets, quote, note.",
-            "csv", "text/csv; charset=utf-8", bom=True,
+            "csv",
+            "text/csv; charset=utf-8",
+            bom=True,
         ),
         ExportFormat(
-            "answers-csv", "Answers (CSV)", "One row per answer to an article-level question.",
-            "answers.csv", "text/csv; charset=utf-8", bom=True,
+            "answers-csv",
+            "Answers (CSV)",
+            "One row per answer to an article-level question.",
+            "answers.csv",
+            "text/csv; charset=utf-8",
+            bom=True,
         ),
         ExportFormat(
-            "results-csv", "Gradebook (CSV)",
+            "results-csv",
+            "Gradebook (CSV)",
             "One row per reviewer: assigned, submitted, annotations per layer, and "
             "precision, recall and F1 against gold.",
-            "results.csv", "text/csv; charset=utf-8", bom=True, gold=False,
+            "results.csv",
+            "text/csv; charset=utf-8",
+            bom=True,
+            gold=False,
         ),
         ExportFormat(
-            "jsonl", "JSON Lines",
+            "jsonl",
+            "JSON Lines",
             "Articles, annotations and answers, one JSON object per line; lossless.",
-            "jsonl", "application/jsonl; charset=utf-8",
+            "jsonl",
+            "application/jsonl; charset=utf-8",
         ),
         ExportFormat(
-            "w3c", "W3C Web Annotation (JSON-LD)",
+            "w3c",
+            "W3C Web Annotation (JSON-LD)",
             "An AnnotationCollection with quote and position selectors.",
-            "jsonld", 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+            "jsonld",
+            'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
         ),
         ExportFormat(
-            "brat", "brat standoff (zip)",
+            "brat",
+            "brat standoff (zip)",
             "Per reviewer and article a .txt and an .ann file, plus annotation.conf.",
-            "brat.zip", "application/zip", gold=False,
+            "brat.zip",
+            "application/zip",
+            gold=False,
         ),
         ExportFormat(
-            "backup", "Full backup (zip)",
+            "backup",
+            "Full backup (zip)",
             "The whole project: people, codebook, articles, work, history. Restores "
             "into an empty instance. Holds password hashes: keep it safe.",
-            "backup.zip", "application/zip", gold=False,
+            "backup.zip",
+            "application/zip",
+            gold=False,
         ),
     )
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -210,8 +231,9 @@ def _encoded(chunks: Iterable[str]) -> Iterator[bytes]:
 def _csv(project: Project, *, bom: bool, gold: bool) -> Iterator[str]:
     with read_snapshot() as conn:
         names = records.project_names(conn, project)
-        rows = records.annotation_rows(conn, names, project.id, gold=None if gold else False,
-                                       context=False)  # fmt: skip
+        rows = records.annotation_rows(
+            conn, names, project.id, gold=None if gold else False, context=False
+        )
         yield from annotation_rows_csv(rows, bom=bom)
 
 

@@ -1,6 +1,6 @@
 """The class gradebook: one row per reviewer, for a spreadsheet or a learning platform.
 
-Columns (:func:`annotator.formats.csv_export.gradebook_columns`): reviewer, name, assigned,
+Columns (:func:`annotator.domain.formats.csv_export.gradebook_columns`): reviewer, name, assigned,
 submitted, one ``annotations_<layer>`` count per codebook layer, precision, recall, F1,
 then ``gold_articles``, the number of articles the scores are based on.
 
@@ -12,9 +12,9 @@ Scoring decisions:
   scores are empty, not 0.
 * **Micro average**: true positives, false positives and false negatives are summed over
   those articles and precision, recall and F1 computed once
-  (:func:`annotator.agreement.result.span_scores`), so an article with many spans weighs
+  (:func:`annotator.domain.agreement.result.span_scores`), so an article with many spans weighs
   more than one with few, as in the usual span-level evaluation (e.g. CoNLL NER).
-* **Matching** is :func:`annotator.agreement.span_f1`: one-to-one, labels must agree;
+* **Matching** is :func:`annotator.domain.agreement.span_f1`: one-to-one, labels must agree;
   ``mode="overlap"`` (the default: a span that shares at least one character with a gold
   span of the same label counts; reviewers in a class rarely pick the very same
   boundaries) or ``"exact"`` (same start, end and label).
@@ -31,9 +31,10 @@ from collections.abc import Iterator
 
 from sqlalchemy import Connection, and_, case, func, select
 
-from annotator.agreement import span_f1
-from annotator.agreement.result import span_scores
-from annotator.formats.csv_export import gradebook_columns, results_csv
+from annotator.domain.agreement import span_f1
+from annotator.domain.agreement.result import span_scores
+from annotator.domain.formats.csv_export import gradebook_columns, results_csv
+from annotator.domain.permissions import Role
 from annotator.models import (
     Annotation,
     Article,
@@ -45,7 +46,6 @@ from annotator.models import (
     Project,
     User,
 )
-from annotator.permissions import Role
 
 EXTRA_COLUMNS = ("gold_articles",)
 
@@ -108,8 +108,12 @@ def _spans_by_article(conn: Connection, project: Project) -> Iterator[tuple[int,
     )
     query = (
         select(
-            Annotation.article_id, Annotation.author_id, Annotation.is_gold,
-            Annotation.start, Annotation.end, Annotation.label_id,
+            Annotation.article_id,
+            Annotation.author_id,
+            Annotation.is_gold,
+            Annotation.start,
+            Annotation.end,
+            Annotation.label_id,
         )
         .outerjoin(
             Assignment,
@@ -124,7 +128,7 @@ def _spans_by_article(conn: Connection, project: Project) -> Iterator[tuple[int,
             (Annotation.is_gold.is_(True)) | (Assignment.id.is_not(None)),
         )
         .order_by(Annotation.article_id)
-    )  # fmt: skip
+    )
     current, spans = None, []
     for article_id, *span in conn.execute(query):
         if article_id != current:
@@ -183,10 +187,11 @@ def gradebook_rows(
         raise ValidationFailed("match must be 'overlap' or 'exact'.", field="match")
     layers = list(
         conn.execute(
-            select(Layer.key).where(Layer.codebook_id == project.codebook_id)
+            select(Layer.key)
+            .where(Layer.codebook_id == project.codebook_id)
             .order_by(Layer.position)
         ).scalars()
-    )  # fmt: skip
+    )
     columns = [*gradebook_columns(layers), *EXTRA_COLUMNS]
     assigned = _assignment_counts(conn, project)
     layer_counts = _layer_counts(conn, project)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import HistoryEntry
 
 

@@ -1,6 +1,6 @@
 """Reading an import file into plain values: each format's reader, then :class:`Incoming`.
 
-The pure readers of :mod:`annotator.formats` do the parsing and refuse a malformed file at
+The pure readers of :mod:`annotator.domain.formats` do the parsing and refuse a malformed file at
 its first bad record; this module only adapts what they return to the common shape that
 :mod:`annotator.services.import_plan` checks. Two things the readers leave to us:
 
@@ -25,7 +25,7 @@ import zipfile
 
 from flask import current_app
 
-from annotator.formats import (
+from annotator.domain.formats import (
     FormatError,
     read_annotations_csv,
     read_answers_csv,
@@ -33,7 +33,7 @@ from annotator.formats import (
     read_jsonl,
     read_w3c,
 )
-from annotator.formats.records import ImportedSpan, Location
+from annotator.domain.formats.records import ImportedSpan, Location
 from annotator.services.import_records import AnswerIn, ArticleIn, Incoming, SpanIn
 
 _ZIP_MEMBERS = 100_000
@@ -58,29 +58,47 @@ def read_incoming(fmt: str, filename: str, data: bytes, *, base_url: str | None)
         return Incoming(fmt, spans=[_span(s, ("id", s.article_id)) for s in spans])
     if fmt == "answers-csv":
         answers = read_answers_csv(filename, source)
-        return Incoming(fmt, answers=[
-            AnswerIn(a.where, ("id", a.article_id), a.reviewer, a.question, a.answer)
-            for a in answers
-        ])  # fmt: skip
+        return Incoming(
+            fmt,
+            answers=[
+                AnswerIn(a.where, ("id", a.article_id), a.reviewer, a.question, a.answer)
+                for a in answers
+            ],
+        )
     if fmt == "w3c":
         from annotator.services.exports import public_base_url
 
         spans = read_w3c(filename, source, base_url=base_url or public_base_url())
-        return Incoming(fmt, spans=[
-            _span(s, ("id", s.article_id) if s.article_id is not None else ("url", s.source))
-            for s in spans
-        ])  # fmt: skip
+        return Incoming(
+            fmt,
+            spans=[
+                _span(s, ("id", s.article_id) if s.article_id is not None else ("url", s.source))
+                for s in spans
+            ],
+        )
     return _from_jsonl(filename, source)
 
 
 def _span(s: ImportedSpan, article: tuple[str, object]) -> SpanIn:
-    """A SpanIn from an :class:`~annotator.formats.records.ImportedSpan`."""
+    """A SpanIn from an :class:`~annotator.domain.formats.records.ImportedSpan`."""
     return SpanIn(
-        where=s.where, article=article, reviewer=s.reviewer, label=s.label, start=s.start,
-        end=s.end, quote=s.quote, prefix=s.prefix, suffix=s.suffix, note=s.note,
-        layer=s.layer, gold=s.gold, reviewer_name=s.reviewer_name, created=s.created,
-        updated=s.updated, preferred_id=s.id,
-    )  # fmt: skip
+        where=s.where,
+        article=article,
+        reviewer=s.reviewer,
+        label=s.label,
+        start=s.start,
+        end=s.end,
+        quote=s.quote,
+        prefix=s.prefix,
+        suffix=s.suffix,
+        note=s.note,
+        layer=s.layer,
+        gold=s.gold,
+        reviewer_name=s.reviewer_name,
+        created=s.created,
+        updated=s.updated,
+        preferred_id=s.id,
+    )
 
 
 _TYPE = re.compile(r'"type"\s*:\s*"(article|annotation|answer)"')
@@ -107,25 +125,58 @@ def _from_jsonl(filename: str, source: str) -> Incoming:
 
     incoming = Incoming("jsonl")
     for i, a in enumerate(document.articles):
-        incoming.articles.append(ArticleIn(
-            where=where("article", i), key=a.id, text=a.text, title=a.title,
-            preferred_id=a.id, sha256=a.sha256, url=a.url, publisher=a.publisher,
-            author=a.author, language=a.language, published=a.published,
-        ))  # fmt: skip
+        incoming.articles.append(
+            ArticleIn(
+                where=where("article", i),
+                key=a.id,
+                text=a.text,
+                title=a.title,
+                preferred_id=a.id,
+                sha256=a.sha256,
+                url=a.url,
+                publisher=a.publisher,
+                author=a.author,
+                language=a.language,
+                published=a.published,
+            )
+        )
     for i, r in enumerate(document.annotations):
-        incoming.spans.append(SpanIn(
-            where=where("annotation", i), article=("id", r.article_id), reviewer=r.reviewer,
-            label=r.label, start=r.start, end=r.end, quote=r.quote, prefix=r.prefix,
-            suffix=r.suffix, note=r.note, layer=r.layer or None, gold=r.gold,
-            reviewer_name=r.reviewer_name or None, created=r.created, updated=r.updated,
-            version=r.version, preferred_id=r.id,
-        ))  # fmt: skip
+        incoming.spans.append(
+            SpanIn(
+                where=where("annotation", i),
+                article=("id", r.article_id),
+                reviewer=r.reviewer,
+                label=r.label,
+                start=r.start,
+                end=r.end,
+                quote=r.quote,
+                prefix=r.prefix,
+                suffix=r.suffix,
+                note=r.note,
+                layer=r.layer or None,
+                gold=r.gold,
+                reviewer_name=r.reviewer_name or None,
+                created=r.created,
+                updated=r.updated,
+                version=r.version,
+                preferred_id=r.id,
+            )
+        )
     for i, r in enumerate(document.answers):
-        incoming.answers.append(AnswerIn(
-            where=where("answer", i), article=("id", r.article_id), reviewer=r.reviewer,
-            question=r.question, answer=r.answer, gold=r.gold, created=r.created,
-            updated=r.updated, version=r.version, preferred_id=r.id,
-        ))  # fmt: skip
+        incoming.answers.append(
+            AnswerIn(
+                where=where("answer", i),
+                article=("id", r.article_id),
+                reviewer=r.reviewer,
+                question=r.question,
+                answer=r.answer,
+                gold=r.gold,
+                created=r.created,
+                updated=r.updated,
+                version=r.version,
+                preferred_id=r.id,
+            )
+        )
     return incoming
 
 
@@ -139,9 +190,10 @@ def _zip_texts(filename: str, data: bytes) -> dict[str, str]:
         ) from None
     limit = current_app.config.get("MAX_IMPORT_UNZIPPED_BYTES", 512 * 1024 * 1024)
     members = [
-        info for info in archive.infolist()
+        info
+        for info in archive.infolist()
         if not info.is_dir() and info.filename.endswith((".ann", ".txt", ".conf"))
-    ]  # fmt: skip
+    ]
     if len(members) > _ZIP_MEMBERS or sum(info.file_size for info in members) > limit:
         raise FormatError(filename, None, None, "unpacks to more than this instance accepts")
     files = {}
@@ -162,9 +214,12 @@ def _from_brat(files: dict[str, str]) -> Incoming:
         if text_path not in texts:
             stem = text_path.rsplit("/", 1)[-1][: -len(".txt")]
             texts[text_path] = ArticleIn(
-                where=Location(text_path), key=text_path, text=files[text_path],
-                title=f"Article {stem}", preferred_id=s.article_id,
-            )  # fmt: skip
+                where=Location(text_path),
+                key=text_path,
+                text=files[text_path],
+                title=f"Article {stem}",
+                preferred_id=s.article_id,
+            )
             incoming.articles.append(texts[text_path])
         incoming.spans.append(_span(s, ("file", text_path)))
     return incoming

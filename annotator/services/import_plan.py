@@ -23,7 +23,8 @@ Rules:
   A username that matches an account only up to case is refused, as the roster does.
 * **Labels** are the project's codebook keys (retired ones too: old data stays importable);
   a layer given in the file must be the label's layer.
-* **Spans** satisfy :func:`annotator.text.check_span` (offsets in range, ``start < end``,
+* **Spans** satisfy :func:`annotator.domain.text.canonical.check_span` (offsets in range, ``start <
+end``,
   quote equal to the text). A W3C annotation with only a TextQuoteSelector is anchored by
   :func:`~annotator.services.import_records.anchor_quote`. ``prefix``/``suffix`` are
   recomputed from the text.
@@ -44,8 +45,15 @@ from collections import Counter
 from flask import current_app
 from sqlalchemy import func, select
 
-from annotator.extensions import db
-from annotator.formats.records import Location
+from annotator.app.extensions import db
+from annotator.domain.formats.records import Location
+from annotator.domain.text.canonical import (
+    SpanError,
+    canonical_text,
+    check_span,
+    quote_context,
+    text_sha256,
+)
 from annotator.models import (
     Annotation,
     Answer,
@@ -68,7 +76,6 @@ from annotator.services.import_records import (
     SpanIn,
     anchor_quote,
 )
-from annotator.text import SpanError, canonical_text, check_span, quote_context, text_sha256
 
 
 class _Checker:
@@ -102,10 +109,11 @@ class _Checker:
                 article.text.startswith(text) and not article.text[len(text) :].strip()
             ):
                 raise self.fail(
-                    article.where, "text",
+                    article.where,
+                    "text",
                     "is not canonical text (for example CRLF line ends, a byte-order mark or "
                     "leading blank lines); offsets would not point where the file meant",
-                )  # fmt: skip
+                )
             digest = text_sha256(text)
             if article.sha256 is not None and article.sha256 != digest:
                 raise self.fail(article.where, "sha256", "does not match the text")
@@ -258,13 +266,23 @@ class _Checker:
             prefix, suffix = quote_context(text, start, end)
             self.plan.annotations.append(
                 {
-                    "id": span.preferred_id, "article": article, "author": span.reviewer,
-                    "label_id": label_id, "label": span.label, "start": start, "end": end,
-                    "exact": text[start:end], "prefix": prefix, "suffix": suffix,
-                    "note": span.note, "is_gold": span.gold, "created": span.created,
-                    "updated": span.updated, "version": span.version,
+                    "id": span.preferred_id,
+                    "article": article,
+                    "author": span.reviewer,
+                    "label_id": label_id,
+                    "label": span.label,
+                    "start": start,
+                    "end": end,
+                    "exact": text[start:end],
+                    "prefix": prefix,
+                    "suffix": suffix,
+                    "note": span.note,
+                    "is_gold": span.gold,
+                    "created": span.created,
+                    "updated": span.updated,
+                    "version": span.version,
                 }
-            )  # fmt: skip
+            )
 
     def _position(self, span: SpanIn, text: str) -> tuple[int, int]:
         if span.start is None:  # a W3C annotation with a quote and no position
@@ -285,13 +303,17 @@ class _Checker:
         for start in range(0, len(ids), 500):
             rows = db.session.execute(
                 select(
-                    Annotation.article_id, Annotation.author_id, Annotation.label_id,
-                    Annotation.start, Annotation.end, Annotation.is_gold,
+                    Annotation.article_id,
+                    Annotation.author_id,
+                    Annotation.label_id,
+                    Annotation.start,
+                    Annotation.end,
+                    Annotation.is_gold,
                 ).where(
                     Annotation.article_id.in_(ids[start : start + 500]),
                     Annotation.deleted.is_(None),
                 )
-            )  # fmt: skip
+            )
             counts.update(tuple(row) for row in rows)
         return counts
 
@@ -327,12 +349,18 @@ class _Checker:
                 raise self.fail(answer.where, "answer", message)
             self.plan.answers.append(
                 {
-                    "id": answer.preferred_id, "article": article, "author": answer.reviewer,
-                    "question_id": question_id, "value": value, "is_gold": answer.gold,
-                    "created": answer.created, "updated": answer.updated,
-                    "version": answer.version, "question": answer.question,
+                    "id": answer.preferred_id,
+                    "article": article,
+                    "author": answer.reviewer,
+                    "question_id": question_id,
+                    "value": value,
+                    "is_gold": answer.gold,
+                    "created": answer.created,
+                    "updated": answer.updated,
+                    "version": answer.version,
+                    "question": answer.question,
                 }
-            )  # fmt: skip
+            )
 
     def _answer_key(self, answer: AnswerIn, choices: list[dict]) -> str:
         keys = [choice["key"] for choice in choices]
@@ -350,10 +378,13 @@ class _Checker:
         for start in range(0, len(ids), 500):
             rows = db.session.execute(
                 select(
-                    Answer.article_id, Answer.author_id, Answer.question_id, Answer.is_gold,
+                    Answer.article_id,
+                    Answer.author_id,
+                    Answer.question_id,
+                    Answer.is_gold,
                     Answer.value,
                 ).where(Answer.article_id.in_(ids[start : start + 500]))
-            )  # fmt: skip
+            )
             for article_id, author_id, question_id, gold, value in rows:
                 stored[(article_id, author_id, question_id, gold)] = value
         return stored

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from annotator.formats.records import Location
+from annotator.domain.formats.records import Location
 
 #: Field names per format, for error messages in the file's own terms.
 FIELDS: dict[str, dict[str, str]] = {
@@ -19,15 +19,26 @@ FIELDS: dict[str, dict[str, str]] = {
     "answers-csv": {},
     "jsonl": {"article": "article_id"},
     "w3c": {
-        "article": "target.source", "reviewer": "creator", "label": "body", "layer": "body",
-        "start": "target.selector", "end": "target.selector", "quote": "target.selector",
+        "article": "target.source",
+        "reviewer": "creator",
+        "label": "body",
+        "layer": "body",
+        "start": "target.selector",
+        "end": "target.selector",
+        "quote": "target.selector",
         "note": "body",
     },
     "brat": {
-        "article": "text", "reviewer": "directory", "label": "type", "layer": "type",
-        "start": "offsets", "end": "offsets", "quote": "text", "note": "AnnotatorNotes",
+        "article": "text",
+        "reviewer": "directory",
+        "label": "type",
+        "layer": "type",
+        "start": "offsets",
+        "end": "offsets",
+        "quote": "text",
+        "note": "AnnotatorNotes",
     },
-}  # fmt: skip
+}
 
 
 def anchor_quote(text: str, exact: str, prefix: str | None, suffix: str | None) -> int:

@@ -2,7 +2,7 @@
 
 :func:`import_file` is the one use case behind the upload form and ``flask import``:
 
-1. **Read** the file with the format's pure reader (:mod:`annotator.formats`): CSV spans
+1. **Read** the file with the format's pure reader (:mod:`annotator.domain.formats`): CSV spans
    ("bring your own data"), CSV answers, JSON Lines, W3C JSON-LD, or a brat collection as
    a zip. A reader refuses the whole file at the first malformed record.
 2. **Check** everything against the database (:mod:`annotator.services.import_plan`):
@@ -35,8 +35,9 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from annotator.extensions import db
-from annotator.formats import FormatError
+from annotator.app.extensions import db
+from annotator.domain.formats import FormatError
+from annotator.domain.permissions import Role
 from annotator.models import (
     Annotation,
     Answer,
@@ -49,7 +50,6 @@ from annotator.models import (
     User,
     utcnow,
 )
-from annotator.permissions import Role
 from annotator.services.errors import ValidationFailed
 from annotator.services.import_files import read_incoming
 from annotator.services.import_plan import plan_import
@@ -167,10 +167,15 @@ def _write_people(
     for username, name in plan.new_users.items():
         # A password nobody knows: the account holds imported work until an instructor
         # resets the password to hand it out.
-        db.session.add(User(
-            username=username, name=name, email="", must_change_password=True,
-            password_hash=generate_password_hash(secrets.token_urlsafe(24), method=method),
-        ))  # fmt: skip
+        db.session.add(
+            User(
+                username=username,
+                name=name,
+                email="",
+                must_change_password=True,
+                password_hash=generate_password_hash(secrets.token_urlsafe(24), method=method),
+            )
+        )
     db.session.flush()
     usernames = {*plan.new_users, *plan.enrol}
     usernames.update(row["author"] for row in [*plan.annotations, *plan.answers])
@@ -181,10 +186,19 @@ def _write_people(
         )
         db.session.add(membership)
         db.session.flush()
-        _record_history("membership", membership.id, project, actor_id, None, {
-            "user": username, "role": Role.REVIEWER.value,
-            "new_account": username in plan.new_users, "via": "import",
-        })  # fmt: skip
+        _record_history(
+            "membership",
+            membership.id,
+            project,
+            actor_id,
+            None,
+            {
+                "user": username,
+                "role": Role.REVIEWER.value,
+                "new_account": username in plan.new_users,
+                "via": "import",
+            },
+        )
     report.reviewers_created = sorted(plan.new_users)
     report.reviewers_enrolled = sorted(plan.enrol)
     return people
@@ -214,11 +228,20 @@ def _write_articles(project: Project, plan: ImportPlan, now) -> dict[object, int
     for article in plan.new_articles:
         position += 1
         row = Article(
-            project_id=project.id, title=article.title[:300], text=article.text,
-            length=len(article.text), sha256=article.sha256, url=article.url,
-            publisher=article.publisher, author=article.author, language=article.language,
-            published=article.published, source_name="import", position=position, created=now,
-        )  # fmt: skip
+            project_id=project.id,
+            title=article.title[:300],
+            text=article.text,
+            length=len(article.text),
+            sha256=article.sha256,
+            url=article.url,
+            publisher=article.publisher,
+            author=article.author,
+            language=article.language,
+            published=article.published,
+            source_name="import",
+            position=position,
+            created=now,
+        )
         if article.preferred_id is not None:
             row.id = article.preferred_id
         db.session.add(row)
@@ -243,8 +266,9 @@ def _row_values(kind: str, row: dict, people, articles, now) -> dict:
     if row["id"] is not None:
         values["id"] = row["id"]
     if kind == "annotation":
-        values.update({k: row[k] for k in ("label_id", "start", "end", "exact", "prefix",
-                                           "suffix", "note")})  # fmt: skip
+        values.update(
+            {k: row[k] for k in ("label_id", "start", "end", "exact", "prefix", "suffix", "note")}
+        )
     else:
         values.update(question_id=row["question_id"], value=row["value"])
     return values
@@ -286,21 +310,36 @@ def _history(kind, rows, values, ids, project, actor_id, now) -> None:
     entries = []
     for row, value, entity_id in zip(rows, values, ids, strict=True):
         after = {
-            "id": entity_id, "article_id": value["article_id"], "author_id": value["author_id"],
-            "gold": value["is_gold"], "version": value["version"],
-        }  # fmt: skip
+            "id": entity_id,
+            "article_id": value["article_id"],
+            "author_id": value["author_id"],
+            "gold": value["is_gold"],
+            "version": value["version"],
+        }
         if kind == "annotation":
             after.update(
-                label=row["label"], start=value["start"], end=value["end"],
-                quote=value["exact"], note=value["note"], deleted=None,
-            )  # fmt: skip
+                label=row["label"],
+                start=value["start"],
+                end=value["end"],
+                quote=value["exact"],
+                note=value["note"],
+                deleted=None,
+            )
         else:
             after.update(question=row["question"], value=value["value"])
-        entries.append({
-            "project_id": project.id, "article_id": value["article_id"], "entity": kind,
-            "entity_id": entity_id, "action": "import", "actor_id": actor_id, "at": now,
-            "before": None, "after": after,
-        })  # fmt: skip
+        entries.append(
+            {
+                "project_id": project.id,
+                "article_id": value["article_id"],
+                "entity": kind,
+                "entity_id": entity_id,
+                "action": "import",
+                "actor_id": actor_id,
+                "at": now,
+                "before": None,
+                "after": after,
+            }
+        )
     for start in range(0, len(entries), _BATCH):
         db.session.execute(insert(HistoryEntry), entries[start : start + _BATCH])
 
@@ -309,9 +348,14 @@ def _record_history(entity, entity_id, project, actor_id, article_id, after) -> 
     from annotator.services import history
 
     history.record(
-        entity=entity, entity_id=entity_id, action="import", actor_id=actor_id,
-        project_id=project.id, article_id=article_id, after=after,
-    )  # fmt: skip
+        entity=entity,
+        entity_id=entity_id,
+        action="import",
+        actor_id=actor_id,
+        project_id=project.id,
+        article_id=article_id,
+        after=after,
+    )
 
 
 def _assign_imported_work(project: Project, work: set[tuple[int, int]], now) -> int:
@@ -331,12 +375,17 @@ def _assign_imported_work(project: Project, work: set[tuple[int, int]], now) -> 
     missing = sorted(work - existing)
     rows = [
         {
-            "project_id": project.id, "article_id": article, "reviewer_id": reviewer,
-            "status": AssignmentStatus.SUBMITTED.value, "created": now, "started": now,
-            "submitted": now, "last_activity": now,
+            "project_id": project.id,
+            "article_id": article,
+            "reviewer_id": reviewer,
+            "status": AssignmentStatus.SUBMITTED.value,
+            "created": now,
+            "started": now,
+            "submitted": now,
+            "last_activity": now,
         }
         for article, reviewer in missing
-    ]  # fmt: skip
+    ]
     for start in range(0, len(rows), _BATCH):
         db.session.execute(insert(Assignment), rows[start : start + _BATCH])
     return len(rows)

@@ -1,6 +1,7 @@
 """Handing out articles: everyone on everything, or k reviewers per article; due dates; reassigning.
 
-The balancing maths is :mod:`annotator.assignment_plan` (pure); this module loads the ids,
+The balancing maths is :mod:`annotator.domain.classes.assignment_plan` (pure); this module loads
+the ids,
 calls it, and writes the rows in one transaction.
 
 Design decisions:
@@ -29,11 +30,11 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from annotator.assignment_plan import AssignmentPlan, PlanError, plan_balanced
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.classes.assignment_plan import AssignmentPlan, PlanError, plan_balanced
+from annotator.domain.permissions import Actor, Role, can_manage_project, can_reassign
 from annotator.models import Article, Assignment, AssignmentStatus, Membership, Project, User
 from annotator.models import utcnow as now_utc
-from annotator.permissions import Actor, Role, can_manage_project, can_reassign
 from annotator.services import history
 from annotator.services.access import require
 from annotator.services.assignments import assignment_dict

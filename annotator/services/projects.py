@@ -6,9 +6,9 @@ import re
 
 from sqlalchemy import func, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.permissions import Role
 from annotator.models import Article, Assignment, Membership, Project, User
-from annotator.permissions import Role
 from annotator.services.codebooks import resolve_codebook, store_codebook
 from annotator.services.errors import NotFound, ValidationFailed
 

@@ -7,12 +7,12 @@ The comparison page and adjudication both need the same picture, so it is loaded
   too). Someone assigned who has not started is listed apart (``not_started``) and does not
   count as "disagreeing with every span".
 - their live (not deleted) annotations and answers, through the one serialiser
-  (:func:`~annotator.services.records.annotation_dict`), in text order;
+  (:func:`~annotator.services.serialization.annotation_dict`), in text order;
 - the gold set: live gold annotations and gold answers.
 
 Callers have already checked that the user may compare or adjudicate; as a second line each
-reviewer is still passed through :func:`~annotator.permissions.can_view_work_of` and gold
-through :func:`~annotator.permissions.can_view_gold`, so a future caller cannot leak work by
+reviewer is still passed through :func:`~annotator.domain.permissions.can_view_work_of` and gold
+through :func:`~annotator.domain.permissions.can_view_gold`, so a future caller cannot leak work by
 forgetting a check.
 """
 
@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.permissions import can_view_gold, can_view_work_of
 from annotator.models import Annotation, Answer, Assignment, User
-from annotator.permissions import can_view_gold, can_view_work_of
 from annotator.services.access import ArticleContext
-from annotator.services.records import (
+from annotator.services.serialization import (
     annotation_dict,
     annotation_select,
     answer_dict,

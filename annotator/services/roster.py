@@ -2,7 +2,8 @@
 
 Design decisions:
 
-* **All or nothing.** A roster file is parsed (:mod:`annotator.roster_csv`) and every row is
+* **All or nothing.** A roster file is parsed (:mod:`annotator.domain.classes.roster_csv`) and
+every row is
   checked against the database before anything is written; one bad row means no account and
   no enrolment is created, and the error lists every problem with its line and field.
 * **Existing accounts are enrolled, never recreated.** A username that exists is enrolled as
@@ -17,7 +18,7 @@ Design decisions:
   instead of a minute; the sign-in form then forces a new password, hashed the usual way.
 * **Deactivation is an account switch** (:func:`accounts.set_active`): the person cannot sign
   in or use API tokens, and all their work stays. Who may flip it is decided by
-  :func:`annotator.permissions.can_manage_account`.
+  :func:`annotator.domain.permissions.can_manage_account`.
 
 ``actor=None`` marks a trusted caller (the command line): no permission check, and the
 history records no actor.
@@ -32,10 +33,15 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.classes.roster_csv import (
+    RosterProblem,
+    RosterRow,
+    read_roster_csv,
+    row_problems,
+)
+from annotator.domain.permissions import Actor, Role, can_manage_account, can_manage_project
 from annotator.models import Assignment, AssignmentStatus, Membership, Project, User
-from annotator.permissions import Actor, Role, can_manage_account, can_manage_project
-from annotator.roster_csv import RosterProblem, RosterRow, read_roster_csv, row_problems
 from annotator.services import accounts, history
 from annotator.services.access import require
 from annotator.services.errors import NotFound, ValidationFailed

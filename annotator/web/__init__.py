@@ -13,7 +13,7 @@ def register_web(app: Flask) -> None:
     from annotator.web import classes
 
     app.register_blueprint(classes.bp)
-    from annotator.web import review
+    from annotator.web import staff_review as review
 
     app.register_blueprint(review.bp)
     from annotator.web import exports

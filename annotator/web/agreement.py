@@ -2,9 +2,9 @@
 
 Thin views over :mod:`annotator.services.agreement_report`: parse the filter form (a GET form,
 so a filtered report is a link one can share), call the service, render. The charts are SVG
-built on the server by the pure :mod:`annotator.report_svg` (no script needed, and nothing
+built on the server by the pure :mod:`annotator.domain.reports.svg` (no script needed, and nothing
 inline that the Content-Security-Policy would refuse). Who: instructors and researchers
-(:func:`~annotator.permissions.can_view_agreement`); reviewers get 403, outsiders 404.
+(:func:`~annotator.domain.permissions.can_view_agreement`); reviewers get 403, outsiders 404.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from flask_login import current_user
 from markupsafe import Markup
 
-from annotator.permissions import can_adjudicate, can_view_agreement
-from annotator.report_svg import IntervalBar, interval_bars_svg, matrix_heatmap_svg
-from annotator.report_table import reviewer_summary
+from annotator.domain.permissions import can_adjudicate, can_view_agreement
+from annotator.domain.reports.svg import IntervalBar, interval_bars_svg, matrix_heatmap_svg
+from annotator.domain.reports.table import reviewer_summary
 from annotator.services.agreement_report import (
     AgreementReport,
     ReportFilters,
@@ -52,8 +52,12 @@ def _filters() -> ReportFilters:
     args = request.args
     # The form sends a hidden bootstrap=0 before the checkbox's bootstrap=1: the last wins.
     bootstrap = (args.getlist("bootstrap") or ["1"])[-1] not in {"0", "off", "false"}
-    return parse_filters(articles=args.getlist("articles"), reviewers=args.getlist("reviewers"),
-                         labels=args.getlist("labels"), bootstrap=bootstrap)  # fmt: skip
+    return parse_filters(
+        articles=args.getlist("articles"),
+        reviewers=args.getlist("reviewers"),
+        labels=args.getlist("labels"),
+        bootstrap=bootstrap,
+    )
 
 
 def _span_bars(result: AgreementReport, measure: str) -> list[IntervalBar]:
@@ -63,9 +67,11 @@ def _span_bars(result: AgreementReport, measure: str) -> list[IntervalBar]:
     bars = []
     for layer in report.layers:
         items = [(layer, rows.layers.get(layer.name, str(layer.name)), True)]
-        items += [(label, label_names.get(label.name, str(label.name)), False)
-                  for label in report.labels
-                  if label.layer == layer.name and label.n_annotations]  # fmt: skip
+        items += [
+            (label, label_names.get(label.name, str(label.name)), False)
+            for label in report.labels
+            if label.layer == layer.name and label.n_annotations
+        ]
         for item, name, group in items:
             value, ci = getattr(item, measure), getattr(item, f"{measure}_ci")
             bars.append(IntervalBar(name, value.value, ci.low, ci.high, group, value.reason))
@@ -195,8 +201,9 @@ def report_csv_download(slug: str):
         return _refused(error, as_json=False)
     bom = request.args.get("bom") == "1"
     name = SAFE_NAME.sub("-", result.project.slug)
-    return _download(stream_with_context(report_csv(result, bom=bom)), "text/csv",
-                     f"{name}-agreement.csv")  # fmt: skip
+    return _download(
+        stream_with_context(report_csv(result, bom=bom)), "text/csv", f"{name}-agreement.csv"
+    )
 
 
 @bp.get("/agreement.json")

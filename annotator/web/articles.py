@@ -15,12 +15,12 @@ import hashlib
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.permissions import can_annotate
+from annotator.domain.text.segments import paragraphs_with_segments
 from annotator.models import Article, Assignment
-from annotator.permissions import can_annotate
 from annotator.services.access import load_article_context, load_project
 from annotator.services.codebooks import codebook_dict
-from annotator.text_segments import paragraphs_with_segments
 from annotator.web.label_styles import label_stylesheet
 
 bp = Blueprint("articles", __name__)

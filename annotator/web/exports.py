@@ -6,8 +6,8 @@ requests (nothing changes) and marked ``no-store`` (the files hold reviewers' wo
 Imports are a ``POST`` with the CSRF token; a refused file re-renders the page with the
 message that names file, line and field (status 422), and nothing is written.
 
-Who: instructors and researchers (:func:`~annotator.permissions.can_export`,
-:func:`~annotator.permissions.can_import_annotations`). The full backup holds password
+Who: instructors and researchers (:func:`~annotator.domain.permissions.can_export`,
+:func:`~annotator.domain.permissions.can_import_annotations`). The full backup holds password
 hashes, so only those who manage the project may download it. Restoring a backup creates
 a new project, which is a site administrator's command-line task (``flask import SLUG
 --format backup FILE``), not an upload on one project's page.
@@ -31,7 +31,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, StringField
 from wtforms.validators import AnyOf
 
-from annotator.permissions import can_export, can_import_annotations, can_manage_project
+from annotator.domain.permissions import can_export, can_import_annotations, can_manage_project
 from annotator.services.access import load_project, require
 from annotator.services.errors import ValidationFailed
 from annotator.services.exports import FORMATS, export_project

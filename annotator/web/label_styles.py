@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from annotator.codebook import wcag_contrast_ratio
-from annotator.codebook_checks import COLOR_PATTERN, KEY_PATTERN
+from annotator.domain.codebook.checks import COLOR_PATTERN, KEY_PATTERN
+from annotator.domain.codebook.model import wcag_contrast_ratio
 
 #: Underline lanes drawn separately; must equal MAX_LANES in static/js/render.js.
 MAX_LANES = 4

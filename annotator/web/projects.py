@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from annotator.domain.permissions import Role, can_manage_project, can_view_agreement
 from annotator.models import AssignmentStatus
-from annotator.permissions import Role, can_manage_project, can_view_agreement
 from annotator.services import articles as article_service
 from annotator.services import planning
 from annotator.services import projects as project_service

@@ -25,7 +25,7 @@ from sqlalchemy import create_engine
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from annotator import create_app
-from annotator.extensions import db
+from annotator.app.extensions import db
 from tests.conftest import PASSWORD, TEST_PASSWORD_HASH
 from tests.functional.conftest import Factory
 
@@ -67,7 +67,7 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def migrated_sqlite(tmp_path_factory):
-    from annotator import migrate
+    from annotator.app import migrate
 
     path = tmp_path_factory.mktemp("browser-template") / "template.sqlite3"
     engine = create_engine(f"sqlite:///{path}")

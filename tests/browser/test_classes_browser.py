@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import Assignment, User
 from annotator.services import planning
 from annotator.services.annotations import create_annotation

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import Annotation, Answer
 
 READY = "() => document.documentElement.dataset.workspaceReady === '1'"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import Article, User
-from annotator.services.adjudication import bulk_accept
+from annotator.services.adjudication.decisions import bulk_accept
 from annotator.services.annotations import create_annotation
 from annotator.services.answers import set_answer
 from annotator.services.assignments import assign, submit
@@ -97,22 +97,33 @@ PASSAGES = {
     ],
 }
 NEIGHBOURS = {  # the label a reviewer picks instead, now and then
-    "direct-quote": "indirect-speech", "indirect-speech": "direct-quote",
-    "loaded-language": "exaggeration", "official-source": "expert-or-witness",
-    "expert-or-witness": "official-source", "anonymous-source": "unsourced-claim",
-    "unsourced-claim": "anonymous-source", "publisher-statement": "reader-appeal",
-    "reader-appeal": "publisher-statement", "related-links": "section-label",
-    "us-versus-them": "loaded-language", "glowing-portrayal": "loaded-language",
-    "big-picture-narrative": "loaded-language", "sponsored-content": "publisher-statement",
-}  # fmt: skip
+    "direct-quote": "indirect-speech",
+    "indirect-speech": "direct-quote",
+    "loaded-language": "exaggeration",
+    "official-source": "expert-or-witness",
+    "expert-or-witness": "official-source",
+    "anonymous-source": "unsourced-claim",
+    "unsourced-claim": "anonymous-source",
+    "publisher-statement": "reader-appeal",
+    "reader-appeal": "publisher-statement",
+    "related-links": "section-label",
+    "us-versus-them": "loaded-language",
+    "glowing-portrayal": "loaded-language",
+    "big-picture-narrative": "loaded-language",
+    "sponsored-content": "publisher-statement",
+}
 ANSWERS = {  # per language: question -> answers to draw from (most likely first)
-    "de": {"genre": ["reporting", "reporting", "opinion"],
-           "tone": ["somewhat-positive", "somewhat-positive", "neutral", "very-positive"],
-           "credibility": ["2", "2", "3", "1"]},
-    "en": {"genre": ["reporting", "reporting", "reporting", "analysis"],
-           "tone": ["neutral", "neutral", "somewhat-negative"],
-           "credibility": ["4", "4", "3", "5"]},
-}  # fmt: skip
+    "de": {
+        "genre": ["reporting", "reporting", "opinion"],
+        "tone": ["somewhat-positive", "somewhat-positive", "neutral", "very-positive"],
+        "credibility": ["2", "2", "3", "1"],
+    },
+    "en": {
+        "genre": ["reporting", "reporting", "reporting", "analysis"],
+        "tone": ["neutral", "neutral", "somewhat-negative"],
+        "credibility": ["4", "4", "3", "5"],
+    },
+}
 
 
 @dataclass
@@ -139,8 +150,13 @@ def _spans(rng: random.Random, text: str, language: str, care: float):
         spans.append((label, start, end))
     if rng.random() < 0.5:  # a stray span
         start = rng.randrange(0, len(text) - 40)
-        spans.append((rng.choice(["loaded-language", "exaggeration", "unsourced-claim"]),
-                      start, start + rng.randrange(8, 40)))  # fmt: skip
+        spans.append(
+            (
+                rng.choice(["loaded-language", "exaggeration", "unsourced-claim"]),
+                start,
+                start + rng.randrange(8, 40),
+            )
+        )
     return spans
 
 
@@ -151,15 +167,21 @@ def seed_study(password: str, *, seed: int = 7, extra: int = len(EXTRA_REVIEWERS
     rng = random.Random(seed)
     build_demo(password)
     project = get_project("demo")
-    articles = {a.language or "en": a.id for a in db.session.execute(
-        db.select(Article).where(Article.project_id == project.id)).scalars()}  # fmt: skip
+    articles = {
+        a.language or "en": a.id
+        for a in db.session.execute(
+            db.select(Article).where(Article.project_id == project.id)
+        ).scalars()
+    }
     for username, name in EXTRA_REVIEWERS[:extra]:
         user, _ = create_user(username, password, name=name)
         add_member(project, user, "reviewer")
     db.session.commit()
     reviewers = ["reviewer1", "reviewer2", "reviewer3"] + [u for u, _ in EXTRA_REVIEWERS[:extra]]
-    users = {u.username: u for u in db.session.execute(
-        db.select(User).where(User.username.in_(reviewers))).scalars()}  # fmt: skip
+    users = {
+        u.username: u
+        for u in db.session.execute(db.select(User).where(User.username.in_(reviewers))).scalars()
+    }
     assign(project, list(articles.values()), [users[u].id for u in reviewers])
     db.session.commit()
     texts = {lang: db.session.get(Article, id_).text for lang, id_ in articles.items()}
@@ -169,13 +191,15 @@ def seed_study(password: str, *, seed: int = 7, extra: int = len(EXTRA_REVIEWERS
         care = rng.uniform(0.6, 0.95)
         for language, article_id in articles.items():
             for label, start, end in _spans(rng, texts[language], language, care):
-                create_annotation(users[username], article_id,
-                                  {"label": label, "start": start, "end": end})  # fmt: skip
+                create_annotation(
+                    users[username], article_id, {"label": label, "start": start, "end": end}
+                )
             for question, choices in ANSWERS[language].items():
                 set_answer(users[username], article_id, question, {"value": rng.choice(choices)})
             if not (username == "lena.k" and language == "en"):
                 submit(users[username], article_id)
     instructor = db.session.execute(
-        db.select(User).where(User.username == "instructor")).scalar_one()  # fmt: skip
+        db.select(User).where(User.username == "instructor")
+    ).scalar_one()
     bulk_accept(instructor, articles["en"], "majority", "Agreed by most of the class")
     return Study(project, articles, reviewers, password)

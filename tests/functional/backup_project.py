@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import (
     AdjudicationDecision,
     Annotation,
@@ -36,9 +36,20 @@ from annotator.services.projects import get_project
 from tests.functional.conftest import SAMPLE_TEXT
 
 TABLES = [
-    Codebook, Layer, Label, Question, Project, User, Membership, Article, Assignment,
-    Annotation, Answer, AdjudicationDecision, HistoryEntry,
-]  # fmt: skip
+    Codebook,
+    Layer,
+    Label,
+    Question,
+    Project,
+    User,
+    Membership,
+    Article,
+    Assignment,
+    Annotation,
+    Answer,
+    AdjudicationDecision,
+    HistoryEntry,
+]
 
 #: Texts with emoji outside the BMP, combining marks, and CRLF line ends (canonicalised to LF).
 TEXTS = {

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from annotator import create_app
-from annotator.extensions import db
+from annotator.app.extensions import db
 from tests.conftest import PASSWORD, POSTGRES_URL, TEST_PASSWORD_HASH, require_or_skip_postgres
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -19,7 +19,7 @@ BACKENDS = ["sqlite", "postgresql"]
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory):
     """A SQLite database migrated to head once; each test gets a copy."""
-    from annotator import migrate
+    from annotator.app import migrate
 
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     engine = create_engine(f"sqlite:///{path}")
@@ -30,8 +30,8 @@ def sqlite_template(tmp_path_factory):
 
 def _create_migrated_schema(prefix: str) -> str:
     """A new private schema in the test database, migrated to head."""
-    from annotator import migrate
-    from annotator.config import normalise_database_url
+    from annotator.app import migrate
+    from annotator.app.config import normalise_database_url
 
     schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     url = normalise_database_url(POSTGRES_URL)
@@ -46,7 +46,7 @@ def _create_migrated_schema(prefix: str) -> str:
 
 
 def _drop_schema(schema: str) -> None:
-    from annotator.config import normalise_database_url
+    from annotator.app.config import normalise_database_url
 
     admin = create_engine(normalise_database_url(POSTGRES_URL))
     with admin.begin() as conn:

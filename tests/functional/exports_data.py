@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import Annotation, Answer, Question, utcnow
 from annotator.services.annotations import create_annotation, delete_annotation, update_annotation
 from annotator.services.answers import set_answer
@@ -57,9 +57,13 @@ def build_study(make, *, slug: str = "class") -> Study:
     articles = {}
     for n, (key, text) in enumerate(TEXTS.items(), start=1):
         articles[key] = make.article(
-            project, text=text, title=f"Artikel {n}: {key} „Titel“, mit Komma",
-            url=f"https://news.example/{key}?a=1&b=2", publisher="RT DE", language="de",
-        )  # fmt: skip
+            project,
+            text=text,
+            title=f"Artikel {n}: {key} „Titel“, mit Komma",
+            url=f"https://news.example/{key}?a=1&b=2",
+            publisher="RT DE",
+            language="de",
+        )
         db.session.refresh(articles[key])
         make.assign(project, articles[key], people["alice"])
         make.assign(project, articles[key], people["bob"])
@@ -72,8 +76,9 @@ def build_study(make, *, slug: str = "class") -> Study:
     annotate(alice, emoji, "Quelle: dpa", "agency-or-outlet", "@mention")
     annotate(alice, combining, "Q\u0307uantum ṩ x\u0327\u0301y", "loaded-language", "+1")
     edited = annotate(bob, combining, "laut Agentur", "indirect-speech")
-    update_annotation(bob, edited["id"], {"label": "agency-or-outlet", "version": 1,
-                                          "note": "-- geändert"})  # fmt: skip
+    update_annotation(
+        bob, edited["id"], {"label": "agency-or-outlet", "version": 1, "note": "-- geändert"}
+    )
     annotate(bob, crlf, "Zeile.\nZweite", "us-versus-them", "\tTab vorne")
     annotate(alice, crlf, "„Zitat“", "direct-quote", "'=schon neutral")
     annotate(alice, crlf, "=SUMME(A1)", "unsourced-claim")
@@ -91,21 +96,38 @@ def _gold(project, teacher, article) -> None:
     start, end = _span(article.text, "„Zitat“")
     now = utcnow()
     label = label_by_key(project.codebook_id, "direct-quote")
-    db.session.add(Annotation(
-        article_id=article.id, author_id=teacher.id, label_id=label.id, start=start, end=end,
-        exact=article.text[start:end], prefix=article.text[max(0, start - 32):start],
-        suffix=article.text[end:end + 32], note="Referenz", is_gold=True, created=now,
-        updated=now,
-    ))  # fmt: skip
+    db.session.add(
+        Annotation(
+            article_id=article.id,
+            author_id=teacher.id,
+            label_id=label.id,
+            start=start,
+            end=end,
+            exact=article.text[start:end],
+            prefix=article.text[max(0, start - 32) : start],
+            suffix=article.text[end : end + 32],
+            note="Referenz",
+            is_gold=True,
+            created=now,
+            updated=now,
+        )
+    )
     question = db.session.execute(
         db.select(Question).where(
             Question.codebook_id == project.codebook_id, Question.key == "tone"
         )
     ).scalar_one()
-    db.session.add(Answer(
-        article_id=article.id, author_id=teacher.id, question_id=question.id,
-        value="neutral", is_gold=True, created=now, updated=now,
-    ))  # fmt: skip
+    db.session.add(
+        Answer(
+            article_id=article.id,
+            author_id=teacher.id,
+            question_id=question.id,
+            value="neutral",
+            is_gold=True,
+            created=now,
+            updated=now,
+        )
+    )
     db.session.commit()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import AdjudicationDecision, Annotation, Answer, HistoryEntry
 from tests.functional.review_seed import CREDIT, QUOTE, RELATED, SOURCE_LINE, SPUTNIK, seed_review
 

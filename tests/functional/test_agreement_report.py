@@ -1,6 +1,6 @@
 """The agreement report through HTTP and the CLI: access, page, downloads, subsets, gold.
 
-Numbers are checked against :func:`annotator.agreement.study_report` called directly on the
+Numbers are checked against :func:`annotator.domain.agreement.study_report` called directly on the
 seed's literal data (``review_seed``), not on rows read back by the code under test.
 """
 
@@ -15,10 +15,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import event
 
-from annotator.agreement import QuestionSpec, study_report
-from annotator.agreement.report_model import CSV_HEADER
-from annotator.codebook import load_codebook
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.agreement import QuestionSpec, study_report
+from annotator.domain.agreement.report_model import CSV_HEADER
+from annotator.domain.codebook.model import load_codebook
 from annotator.services.agreement_report import report_csv
 from tests.functional.conftest import SAMPLE_TEXT
 from tests.functional.review_seed import ANSWERS, QUOTE, RELATED, WORK, seed_review
@@ -35,23 +35,40 @@ def codebook_inputs():
     """label -> layer and question specs, straight from the bundled codebook file."""
     spec = load_codebook("classroom")
     layers = {label.key: layer.key for layer in spec.layers for label in layer.labels}
-    questions = {q.key: QuestionSpec(q.level, tuple(a.key for a in q.answers))
-                 for q in spec.questions}  # fmt: skip
+    questions = {
+        q.key: QuestionSpec(q.level, tuple(a.key for a in q.answers)) for q in spec.questions
+    }
     return layers, questions
 
 
-def direct_report(article_id, *, work=WORK, completed=None, gold_spans=None, gold_articles=None,
-                  **subsets):  # fmt: skip
+def direct_report(
+    article_id, *, work=WORK, completed=None, gold_spans=None, gold_articles=None, **subsets
+):
     layers, questions = codebook_inputs()
-    annotations = [(article_id, who, start, end, label)
-                   for who, spans in work.items() for label, (start, end), _ in spans]  # fmt: skip
-    answers = [(article_id, who, key, value) for who, given in ANSWERS.items()
-               for key, value in given.items()]  # fmt: skip
+    annotations = [
+        (article_id, who, start, end, label)
+        for who, spans in work.items()
+        for label, (start, end), _ in spans
+    ]
+    answers = [
+        (article_id, who, key, value)
+        for who, given in ANSWERS.items()
+        for key, value in given.items()
+    ]
     return study_report(
-        {article_id: len(SAMPLE_TEXT)}, REVIEWERS, annotations, layers, answers=answers,
-        questions=questions, completed=completed, gold_spans=gold_spans,
-        gold_articles=gold_articles, n_boot=1000, seed=0, **subsets,
-    )  # fmt: skip
+        {article_id: len(SAMPLE_TEXT)},
+        REVIEWERS,
+        annotations,
+        layers,
+        answers=answers,
+        questions=questions,
+        completed=completed,
+        gold_spans=gold_spans,
+        gold_articles=gold_articles,
+        n_boot=1000,
+        seed=0,
+        **subsets,
+    )
 
 
 def report_json(client, slug="class", **query):
@@ -71,8 +88,7 @@ def report_json(client, slug="class", **query):
 def test_access_by_role(seeded, browser, username, status):
     client = browser(username)
     article = seeded.article.id
-    for path in ("agreement", "agreement.csv", "agreement.json",
-                 f"agreement/articles/{article}"):  # fmt: skip
+    for path in ("agreement", "agreement.csv", "agreement.json", f"agreement/articles/{article}"):
         response = client.get(f"/projects/class/{path}")
         assert response.status_code == status, (path, response.status_code)
     project_page = client.get("/projects/class").get_data(as_text=True)
@@ -89,8 +105,12 @@ def test_json_equals_a_direct_call_on_the_same_data(seeded, browser):
     assert data["report"] == json.loads(json.dumps(expected))
     assert data["format"] == "annotator-agreement-report/1"
     assert data["project"] == {"slug": "class", "title": "Project class"}
-    assert data["filters"] == {"articles": None, "reviewers": None, "labels": None,
-                               "bootstrap": True}  # fmt: skip
+    assert data["filters"] == {
+        "articles": None,
+        "reviewers": None,
+        "labels": None,
+        "bootstrap": True,
+    }
     assert data["article_titles"] == {str(seeded.article.id): "Artikel"}
     sources = next(x for x in data["report"]["layers"] if x["name"] == "sources")
     assert sources["n_annotations"] == 7 and sources["n_reviewers"] == 3
@@ -122,10 +142,14 @@ def test_deleted_annotations_are_left_out(seeded, browser):
 
 def test_subsets_of_labels_and_reviewers(seeded, browser):
     client = browser("teacher")
-    data = report_json(client, labels=["direct-quote", "agency-or-outlet"],
-                       reviewers=["alice", "bob"])  # fmt: skip
-    expected = direct_report(seeded.article.id, label_subset=["direct-quote", "agency-or-outlet"],
-                             reviewer_subset=["alice", "bob"])  # fmt: skip
+    data = report_json(
+        client, labels=["direct-quote", "agency-or-outlet"], reviewers=["alice", "bob"]
+    )
+    expected = direct_report(
+        seeded.article.id,
+        label_subset=["direct-quote", "agency-or-outlet"],
+        reviewer_subset=["alice", "bob"],
+    )
     assert data["report"] == json.loads(json.dumps(expected.to_dict()))
     assert [x["name"] for x in data["report"]["labels"]] == ["direct-quote", "agency-or-outlet"]
     assert data["report"]["reviewer_matrix"]["reviewers"] == ["alice", "bob"]
@@ -133,11 +157,13 @@ def test_subsets_of_labels_and_reviewers(seeded, browser):
 
 
 def test_subset_of_articles(seeded, browser, make):
-    other = make.article(seeded.project, text="Zweiter Text: Quelle dpa, sagte der Minister.",
-                         title="Zweiter")  # fmt: skip
+    other = make.article(
+        seeded.project, text="Zweiter Text: Quelle dpa, sagte der Minister.", title="Zweiter"
+    )
     for who in ("alice", "bob"):
-        make.assign(seeded.project, other, seeded.people["reviewer" if who == "alice"
-                                                         else "reviewer2"])  # fmt: skip
+        make.assign(
+            seeded.project, other, seeded.people["reviewer" if who == "alice" else "reviewer2"]
+        )
         response = browser(who).post(
             f"/api/v1/articles/{other.id}/annotations",
             json={"label": "agency-or-outlet", "start": 21, "end": 24},
@@ -167,26 +193,35 @@ def test_unknown_filters_are_refused_by_name(seeded, browser, make):
     assert "No label &#39;no-such-label&#39; in this codebook." in shown
     refused = client.get("/projects/class/agreement.json", query_string={"reviewers": "zed"})
     assert refused.status_code == 422
-    assert refused.get_json() == {"error": "validation_failed", "field": "reviewers",
-                                  "message": "No reviewer 'zed' in this project."}  # fmt: skip
+    assert refused.get_json() == {
+        "error": "validation_failed",
+        "field": "reviewers",
+        "message": "No reviewer 'zed' in this project.",
+    }
     bad_id = client.get("/projects/class/agreement.csv", query_string={"articles": "x1"})
     assert bad_id.status_code == 422 and "numeric id" in bad_id.get_data(as_text=True)
 
 
 def test_gold_scores_after_adjudication(seeded, browser):
     teacher = browser("teacher")
-    accepted = teacher.post(f"/api/v1/articles/{seeded.article.id}/adjudication/bulk-accept",
-                            json={"threshold": "majority"})  # fmt: skip
+    accepted = teacher.post(
+        f"/api/v1/articles/{seeded.article.id}/adjudication/bulk-accept",
+        json={"threshold": "majority"},
+    )
     assert accepted.status_code == 201, accepted.get_json()
-    gold = [(seeded.article.id, QUOTE[0], QUOTE[1], "direct-quote"),
-            (seeded.article.id, 70, 77, "agency-or-outlet"),
-            (seeded.article.id, RELATED[0], RELATED[1], "related-links")]  # fmt: skip
+    gold = [
+        (seeded.article.id, QUOTE[0], QUOTE[1], "direct-quote"),
+        (seeded.article.id, 70, 77, "agency-or-outlet"),
+        (seeded.article.id, RELATED[0], RELATED[1], "related-links"),
+    ]
     data = report_json(teacher)["report"]
-    expected = direct_report(seeded.article.id, gold_spans=gold,
-                             gold_articles=[seeded.article.id])  # fmt: skip
+    expected = direct_report(seeded.article.id, gold_spans=gold, gold_articles=[seeded.article.id])
     assert data["gold"] == json.loads(json.dumps(expected.to_dict()))["gold"]
-    alice_sources = next(g for g in data["gold"] if g["reviewer"] == "alice"
-                         and g["kind"] == "layer" and g["name"] == "sources")  # fmt: skip
+    alice_sources = next(
+        g
+        for g in data["gold"]
+        if g["reviewer"] == "alice" and g["kind"] == "layer" and g["name"] == "sources"
+    )
     assert alice_sources["overlap"]["precision"] == pytest.approx(2 / 3)
     assert alice_sources["overlap"]["recall"] == 1.0
     assert data["gold_answers"]  # genre and tone were agreed by a majority
@@ -218,8 +253,11 @@ def test_csv_download_is_long_format_and_spreadsheet_safe(seeded, browser):
     header, expected = direct_report(seeded.article.id).csv_rows()
     assert tuple(rows[0]) == CSV_HEADER == header
     assert len(rows) - 1 == len(expected)
-    quote_alpha = next(r for r in rows if r[:2] == ["label", "direct-quote"]
-                       and r[5] == "krippendorff_alpha/nominal")  # fmt: skip
+    quote_alpha = next(
+        r
+        for r in rows
+        if r[:2] == ["label", "direct-quote"] and r[5] == "krippendorff_alpha/nominal"
+    )
     assert float(quote_alpha[6]) == 1.0
 
 
@@ -236,8 +274,9 @@ def test_csv_cells_that_look_like_formulas_are_neutralised():
 def test_article_drill_down_links_to_the_comparison(seeded, browser, make):
     client = browser("teacher")
     article = seeded.article.id
-    html = client.get(f"/projects/class/agreement/articles/{article}",
-                      query_string={"labels": "direct-quote"}).get_data(as_text=True)  # fmt: skip
+    html = client.get(
+        f"/projects/class/agreement/articles/{article}", query_string={"labels": "direct-quote"}
+    ).get_data(as_text=True)
     assert f'href="/articles/{article}/compare"' in html
     assert 'href="/projects/class/agreement?labels=direct-quote"' in html  # back, same filters
     assert 'id="counts-direct-quote"' in html and 'id="counts-loaded-language"' not in html
@@ -262,15 +301,30 @@ def test_cli_formats_match_the_page(seeded, browser, runner, tmp_path):
     assert re.search(r"^bob\s+1\s+0\.714\s+alice", table.output, re.M)
 
     target = tmp_path / "report.csv"
-    written = runner.invoke(args=["agreement", "class", "--format", "csv", "--labels",
-                                  "direct-quote,related-links", "--reviewers", "bob,carol",
-                                  "--no-bootstrap", "-o", str(target)])  # fmt: skip
+    written = runner.invoke(
+        args=[
+            "agreement",
+            "class",
+            "--format",
+            "csv",
+            "--labels",
+            "direct-quote,related-links",
+            "--reviewers",
+            "bob,carol",
+            "--no-bootstrap",
+            "-o",
+            str(target),
+        ]
+    )
     assert written.exit_code == 0, written.output
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
     assert {r[1] for r in rows[1:] if r[0] == "label"} == {"direct-quote", "related-links"}
     assert all(r[7] == "" for r in rows[1:])  # no intervals without the bootstrap
-    related = next(r for r in rows if r[:2] == ["label", "related-links"]
-                   and r[5] == "mean_pairwise_span_f1/exact")  # fmt: skip
+    related = next(
+        r
+        for r in rows
+        if r[:2] == ["label", "related-links"] and r[5] == "mean_pairwise_span_f1/exact"
+    )
     assert float(related[6]) == 1.0  # bob and carol tagged the same line
 
 

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
-from annotator.extensions import db
-from annotator.formats.backup_checks import ASSIGNMENT_STATUSES, ROLES
-from annotator.formats.backup_format import MEMBERS
+from annotator.app.extensions import db
+from annotator.domain.formats.backup_checks import ASSIGNMENT_STATUSES, ROLES
+from annotator.domain.formats.backup_format import MEMBERS
 from annotator.models import (
     AdjudicationDecision,
     Annotation,

@@ -14,7 +14,7 @@ import zipfile
 import pytest
 
 from annotator import create_app
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.services.backup import restore_backup
 from annotator.services.errors import ValidationFailed
 from tests.conftest import TEST_PASSWORD_HASH
@@ -26,10 +26,15 @@ from tests.functional.conftest import Factory
 def good_backup(sqlite_template, tmp_path_factory) -> bytes:
     path = tmp_path_factory.mktemp("source") / "source.sqlite3"
     shutil.copy(sqlite_template, path)
-    source = create_app({
-        "TESTING": True, "SECRET_KEY": "test", "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "INSTANCE_PATH": str(path.parent),
-    })  # fmt: skip
+    source = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "INSTANCE_PATH": str(path.parent),
+        }
+    )
     with source.app_context():
         populate(Factory(source))
         data = backup_bytes()
@@ -172,12 +177,16 @@ def _without(data: bytes, dropped: str | None = None, added: str | None = None) 
     [
         (lambda good: b"PK\x03\x04 not really", "broken.zip: not a backup: this is not a zip"),
         (lambda good: good[: len(good) // 2], "broken.zip: not a backup: this is not a zip"),
-        (lambda good: _without(good, dropped="answers.jsonl"),
-         "broken.zip, member answers.jsonl: is missing"),
-        (lambda good: _without(good, added="notes.txt"),
-         "broken.zip, member notes.txt: is not part of a backup"),
+        (
+            lambda good: _without(good, dropped="answers.jsonl"),
+            "broken.zip, member answers.jsonl: is missing",
+        ),
+        (
+            lambda good: _without(good, added="notes.txt"),
+            "broken.zip, member notes.txt: is not part of a backup",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_file_that_is_not_a_backup_is_refused(good_backup, target, make_file, expected):
     assert _refused(make_file(good_backup)).startswith(expected)
     assert table_counts() == target

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import Annotation, Assignment, HistoryEntry
 from annotator.services.accounts import find_user, set_active
 
@@ -74,7 +74,7 @@ def test_same_seed_same_plan_on_either_database(make, browser):
     names = {p.id: p.username for p in people}
     titles = {d.id: d.title for d in docs}
     got = sorted((titles[a], names[r]) for a, r in pairs())
-    from annotator.assignment_plan import plan_balanced
+    from annotator.domain.classes.assignment_plan import plan_balanced
 
     expected_plan = plan_balanced([d.id for d in docs], [p.id for p in people], 2, seed=7)
     expected = sorted((titles[a], names[r]) for a, r in expected_plan.new)

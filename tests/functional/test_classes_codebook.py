@@ -8,8 +8,8 @@ import html
 import pytest
 from sqlalchemy import func, select
 
-from annotator.codebook import parse_codebook
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.codebook.model import parse_codebook
 from annotator.models import Annotation, Codebook, HistoryEntry, Label, Question
 from annotator.services.codebooks import codebook_dict
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import Assignment
 from annotator.services.dashboard import Progress, dashboard, percent
 

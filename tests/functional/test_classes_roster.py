@@ -10,7 +10,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import Annotation, HistoryEntry, Membership, User
 from annotator.services.accounts import find_user
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import Article, Assignment, Membership, User
 
 

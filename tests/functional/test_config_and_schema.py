@@ -7,10 +7,11 @@ import stat
 
 from sqlalchemy import create_engine, inspect
 
-from annotator import create_app, migrate
-from annotator.config import normalise_database_url
-from annotator.database import sqlite_pragmas_of
-from annotator.extensions import db
+from annotator import create_app
+from annotator.app import migrate
+from annotator.app.config import normalise_database_url
+from annotator.app.database import sqlite_pragmas_of
+from annotator.app.extensions import db
 
 
 def test_secret_generated_once_with_mode_600(tmp_path, monkeypatch):

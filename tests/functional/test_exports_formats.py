@@ -11,9 +11,9 @@ import zipfile
 
 import pytest
 
-from annotator.formats.brat import read_brat
+from annotator.domain.formats.brat import read_brat
 from tests.functional.exports_data import annotate, build_study
-from tests.unit.formats.test_formats_w3c_schema import MUSTS, SUITE, assertion_passes
+from tests.unit.domain.formats.test_formats_w3c_schema import MUSTS, SUITE, assertion_passes
 
 
 @pytest.fixture
@@ -43,9 +43,21 @@ def test_csv_download_is_streamed_and_complete(study, browser):
     table = rows(data)
     assert len(table) == 8  # reviewers' live annotations: no deleted one, no gold
     first = table[0]
-    assert list(first)[:13] == ["project", "article_id", "title", "url", "reviewer", "layer",
-                                "label", "start", "end", "quote", "note", "created",
-                                "updated"]  # fmt: skip
+    assert list(first)[:13] == [
+        "project",
+        "article_id",
+        "title",
+        "url",
+        "reviewer",
+        "layer",
+        "label",
+        "start",
+        "end",
+        "quote",
+        "note",
+        "created",
+        "updated",
+    ]
     texts = {a.id: a.text for a in study.articles.values()}
     for row in table:
         start, end = int(row["start"]), int(row["end"])
@@ -138,8 +150,9 @@ def test_refused_downloads_say_why_on_the_page(study, browser, url, message):
 
 
 def test_gradebook_scores_reviewers_against_gold(study, make, browser):
-    table = {row["reviewer"]: row for row in rows(download(browser("teacher"), "results-csv")
-                                                  .get_data())}  # fmt: skip
+    table = {
+        row["reviewer"]: row for row in rows(download(browser("teacher"), "results-csv").get_data())
+    }
     assert set(table) == {"alice", "bob"}
     alice, bob = table["alice"], table["bob"]
     assert (alice["assigned"], alice["submitted"]) == ("3", "0")
@@ -178,8 +191,9 @@ def test_cli_export_to_a_file_and_stdout(study, runner, tmp_path):
     missing = runner.invoke(args=["export", "nope", "--format", "csv", "-o", str(target)])
     assert missing.exit_code == 1 and "No project 'nope'" in missing.output
     assert target.read_text(encoding="utf-8").splitlines() == lines  # untouched on failure
-    refused = runner.invoke(args=["export", "class", "--format", "brat", "--gold", "-o",
-                                  str(tmp_path / "x.zip")])  # fmt: skip
+    refused = runner.invoke(
+        args=["export", "class", "--format", "brat", "--gold", "-o", str(tmp_path / "x.zip")]
+    )
     assert refused.exit_code == 1 and "gold" in refused.output
     assert not (tmp_path / "x.zip").exists()
 

@@ -14,7 +14,7 @@ import io
 
 import pytest
 
-from annotator.formats.csv_safe import DANGEROUS_FIRST, restore_cell
+from annotator.domain.formats.csv_safe import DANGEROUS_FIRST, restore_cell
 from tests.functional.exports_data import annotate
 
 PAYLOADS = [
@@ -39,8 +39,19 @@ PAYLOADS = [
     "=",
     "- a dash list item",
 ]
-NUMERIC = {"article_id", "start", "end", "id", "version", "assigned", "submitted",
-           "precision", "recall", "f1", "gold_articles"}  # fmt: skip
+NUMERIC = {
+    "article_id",
+    "start",
+    "end",
+    "id",
+    "version",
+    "assigned",
+    "submitted",
+    "precision",
+    "recall",
+    "f1",
+    "gold_articles",
+}
 
 
 @pytest.fixture
@@ -98,7 +109,7 @@ def test_exported_csv_reimports_as_the_same_spans(hostile, browser, make):
     """What a spreadsheet user would do: keep the columns the importer reads, re-import."""
     from sqlalchemy import func, select
 
-    from annotator.extensions import db
+    from annotator.app.extensions import db
     from annotator.models import Annotation
 
     table = _cells(browser("teacher").get("/projects/class/export/csv").get_data())
@@ -106,8 +117,17 @@ def test_exported_csv_reimports_as_the_same_spans(hostile, browser, make):
     writer = csv.writer(out)
     writer.writerow(["article", "reviewer", "label", "start", "end", "quote", "note"])
     for r in table:
-        writer.writerow([r["article_id"], r["reviewer"], r["label"], r["start"], r["end"],
-                         r["quote"], r["note"]])  # fmt: skip
+        writer.writerow(
+            [
+                r["article_id"],
+                r["reviewer"],
+                r["label"],
+                r["start"],
+                r["end"],
+                r["quote"],
+                r["note"],
+            ]
+        )
     before = db.session.execute(select(func.count(Annotation.id))).scalar_one()
     response = browser("teacher").form_post(
         "/projects/class/import",

@@ -16,7 +16,7 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import Annotation, HistoryEntry, User
 from annotator.services.annotations import create_annotation
 from tests.functional.exports_data import article_lines, build_study
@@ -59,8 +59,15 @@ def export(app, tmp_path, fmt: str, name: str, *extra) -> bytes:
 def prepare(second, tmp_path, *, articles: bytes | None = None) -> None:
     """In the empty instance: the project, and the articles when the format lacks them."""
     with second.app_context():
-        cli(second, "create-project", "class", "--title", "Klasse 7b: Quellen",
-            "--codebook", "classroom")  # fmt: skip
+        cli(
+            second,
+            "create-project",
+            "class",
+            "--title",
+            "Klasse 7b: Quellen",
+            "--codebook",
+            "classroom",
+        )
         if articles is not None:
             path = tmp_path / "articles.jsonl"
             path.write_bytes(articles)
@@ -90,15 +97,16 @@ def test_jsonl_round_trip_is_identical(app, study, empty_instance, tmp_path):
         assert "read-only" in create_annotation_error(alice, emoji_id)
         # ... and the ids were kept while the id sequences moved past them
         highest = db.session.execute(select(func.max(Annotation.id))).scalar_one()
-        extra = Annotation(article_id=emoji_id, author_id=alice.id,
-                           label_id=1, start=0, end=2, exact="Er")  # fmt: skip
+        extra = Annotation(
+            article_id=emoji_id, author_id=alice.id, label_id=1, start=0, end=2, exact="Er"
+        )
         db.session.add(extra)
         db.session.commit()
         assert extra.id > highest
         imported = db.session.execute(
             select(func.count()).where(
                 HistoryEntry.action == "import", HistoryEntry.entity == "annotation"
-            )  # fmt: skip
+            )
         ).scalar_one()
         assert imported == first.count(b'"type":"annotation"')
 

@@ -8,9 +8,9 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.text.canonical import canonical_text, text_sha256
 from annotator.models import Article
-from annotator.text import canonical_text, text_sha256
 
 
 def _count():

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
 from annotator.models import (
     Annotation,
     Answer,
@@ -31,8 +31,7 @@ def study(make):
     teacher, scholar = make.user("teacher"), make.user("scholar")
     make.member(project, teacher, "instructor")
     make.member(project, scholar, "researcher")
-    article = make.article(project, text=TEXT, title="Steuern",
-                           url="https://news.example/steuer")  # fmt: skip
+    article = make.article(project, text=TEXT, title="Steuern", url="https://news.example/steuer")
     return project, article
 
 
@@ -46,12 +45,20 @@ def run(runner, tmp_path, fmt, name, content: bytes | str, *extra):
 
 def spans(article_id):
     return db.session.execute(
-        select(User.username, Annotation.start, Annotation.end, Annotation.exact,
-               Annotation.prefix, Annotation.suffix, Annotation.note, Annotation.is_gold)
+        select(
+            User.username,
+            Annotation.start,
+            Annotation.end,
+            Annotation.exact,
+            Annotation.prefix,
+            Annotation.suffix,
+            Annotation.note,
+            Annotation.is_gold,
+        )
         .join(User, User.id == Annotation.author_id)
         .where(Annotation.article_id == article_id)
         .order_by(Annotation.id)
-    ).all()  # fmt: skip
+    ).all()
 
 
 def test_csv_creates_reviewers_enrols_them_and_records_history(study, runner, tmp_path):
@@ -107,25 +114,40 @@ def test_answers_csv_takes_keys_or_names(study, runner, tmp_path):
 def test_w3c_from_another_tool_is_anchored_by_quote(study, runner, tmp_path):
     project, article = study
     hypothesis_like = [
-        {   # quote only, with context that picks the second "Die Steuer"
-            "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation",
+        {  # quote only, with context that picks the second "Die Steuer"
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "Annotation",
             "creator": {"type": "Person", "id": "acct:coder1@hypothes.is", "nickname": "coder1"},
-            "body": [{"type": "TextualBody", "purpose": "tagging", "value": "loaded-language"},
-                     {"type": "TextualBody", "value": "Beachte das Verb."}],
-            "target": {"source": "https://news.example/steuer",
-                       "selector": [{"type": "TextQuoteSelector", "exact": "Die Steuer",
-                                     "prefix": "steigt. ", "suffix": " sinkt"}]},
+            "body": [
+                {"type": "TextualBody", "purpose": "tagging", "value": "loaded-language"},
+                {"type": "TextualBody", "value": "Beachte das Verb."},
+            ],
+            "target": {
+                "source": "https://news.example/steuer",
+                "selector": [
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": "Die Steuer",
+                        "prefix": "steigt. ",
+                        "suffix": " sinkt",
+                    }
+                ],
+            },
         },
-        {   # a unique quote needs no context
-            "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation",
+        {  # a unique quote needs no context
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "Annotation",
             "creator": {"type": "Person", "nickname": "coder1"},
             "body": {"type": "TextualBody", "purpose": "classifying", "value": "direct-quote"},
-            "target": {"source": "https://news.example/steuer",
-                       "selector": {"type": "TextQuoteSelector", "exact": "„Die Steuer bleibt.“"}},
+            "target": {
+                "source": "https://news.example/steuer",
+                "selector": {"type": "TextQuoteSelector", "exact": "„Die Steuer bleibt.“"},
+            },
         },
-    ]  # fmt: skip
-    output = run(runner, tmp_path, "w3c", "h.jsonld", json.dumps(hypothesis_like),
-                 "--create-reviewers")  # fmt: skip
+    ]
+    output = run(
+        runner, tmp_path, "w3c", "h.jsonld", json.dumps(hypothesis_like), "--create-reviewers"
+    )
     assert "Imported 2 annotation(s)" in output
     stored = spans(article.id)
     assert [(s[0], s[1], s[3], s[6]) for s in stored] == [
@@ -152,10 +174,10 @@ def test_brat_from_another_tool_creates_articles_once(study, runner, tmp_path):
         "annotation.conf": "[entities]\n!framing\n loaded-language\n",
         "coder1/doc-a.txt": other + "\n",  # brat files usually end in a newline
         "coder1/doc-a.ann": "T1\tloaded-language 4 25;26 32\tzweiter Text über Öl. Zweite\n"
-                            "#1\tAnnotatorNotes T1\tüber zwei Zeilen\n",
+        "#1\tAnnotatorNotes T1\tüber zwei Zeilen\n",
         "coder1/steuer.txt": TEXT,  # the text of an article we have: matched, not duplicated
         "coder1/steuer.ann": f"T1\tloaded-language 4 10\t{TEXT[4:10]}\n",
-    }  # fmt: skip
+    }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in files.items():
@@ -192,20 +214,42 @@ def test_upload_form_imports_and_reports(study, browser):
 
 def test_gradebook_counts_imported_work(study, runner, tmp_path, browser):
     project, article = study
-    gold = json.dumps({"type": "annotation", "id": 500, "project": "class",
-                       "article_id": article.id, "article_title": "Steuern",
-                       "article_url": None, "reviewer": "teacher", "layer": "framing",
-                       "label": "loaded-language", "start": 0, "end": 3, "quote": "Die",
-                       "prefix": "", "suffix": "", "note": "", "created": "2022-02-16T10:00:00Z",
-                       "updated": "2022-02-16T10:00:00Z", "version": 1, "gold": True,
-                       "label_name": "", "reviewer_name": ""})  # fmt: skip
+    gold = json.dumps(
+        {
+            "type": "annotation",
+            "id": 500,
+            "project": "class",
+            "article_id": article.id,
+            "article_title": "Steuern",
+            "article_url": None,
+            "reviewer": "teacher",
+            "layer": "framing",
+            "label": "loaded-language",
+            "start": 0,
+            "end": 3,
+            "quote": "Die",
+            "prefix": "",
+            "suffix": "",
+            "note": "",
+            "created": "2022-02-16T10:00:00Z",
+            "updated": "2022-02-16T10:00:00Z",
+            "version": 1,
+            "gold": True,
+            "label_name": "",
+            "reviewer_name": "",
+        }
+    )
     run(runner, tmp_path, "jsonl", "gold.jsonl", gold + "\n")
     assert db.session.get(Annotation, 500).is_gold
     content = f"article,reviewer,label,start,end\n{article.id},coder1,loaded-language,0,3\n"
     run(runner, tmp_path, "csv", "c.csv", content)
-    table = list(csv.DictReader(io.StringIO(
-        browser("teacher").get("/projects/class/export/results-csv").get_data(as_text=True)
-    )))  # fmt: skip
+    table = list(
+        csv.DictReader(
+            io.StringIO(
+                browser("teacher").get("/projects/class/export/results-csv").get_data(as_text=True)
+            )
+        )
+    )
     assert [(r["reviewer"], r["assigned"], r["submitted"], r["f1"]) for r in table] == [
         ("coder1", "1", "1", "1.0000")
     ]
@@ -215,17 +259,27 @@ def test_byod_csv_feeds_the_agreement_report(study, runner, tmp_path):
     """Issue 4, "bring your own data": imported coders get the same report as local ones."""
     project, article = study
     first, second = TEXT.index("Die Steuer steigt"), TEXT.index("Die Steuer sinkt")
-    spans_csv = "\n".join([
-        "article,reviewer,label,start,end",
-        f"{article.id},coder1,loaded-language,{first},{first + 10}",
-        f"{article.id},coder2,loaded-language,{first},{first + 10}",
-        f"{article.id},coder2,threat-appeal,{second},{second + 10}",
-    ]) + "\n"  # fmt: skip
-    answers_csv = "\n".join([
-        "article,reviewer,question,answer",
-        f"{article.id},coder1,genre,reporting",
-        f"{article.id},coder2,genre,reporting",
-    ]) + "\n"  # fmt: skip
+    spans_csv = (
+        "\n".join(
+            [
+                "article,reviewer,label,start,end",
+                f"{article.id},coder1,loaded-language,{first},{first + 10}",
+                f"{article.id},coder2,loaded-language,{first},{first + 10}",
+                f"{article.id},coder2,threat-appeal,{second},{second + 10}",
+            ]
+        )
+        + "\n"
+    )
+    answers_csv = (
+        "\n".join(
+            [
+                "article,reviewer,question,answer",
+                f"{article.id},coder1,genre,reporting",
+                f"{article.id},coder2,genre,reporting",
+            ]
+        )
+        + "\n"
+    )
     run(runner, tmp_path, "csv", "spans.csv", spans_csv)
     run(runner, tmp_path, "answers-csv", "answers.csv", answers_csv)
     result = runner.invoke(args=["agreement", "class", "--format", "json", "--no-bootstrap"])

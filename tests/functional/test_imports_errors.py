@@ -14,7 +14,8 @@ import zipfile
 import pytest
 from sqlalchemy import func, select
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.text.canonical import text_sha256
 from annotator.models import (
     Annotation,
     Answer,
@@ -50,33 +51,57 @@ def setup(make):
 
 def span_line(article, needle, label="loaded-language", reviewer="alice", **extra):
     start = article.text.index(needle)
-    return {"article": article.id, "reviewer": reviewer, "label": label, "start": start,
-            "end": start + len(needle), "quote": needle, **extra}  # fmt: skip
+    return {
+        "article": article.id,
+        "reviewer": reviewer,
+        "label": label,
+        "start": start,
+        "end": start + len(needle),
+        "quote": needle,
+        **extra,
+    }
 
 
 def csv_file(rows: list[dict]) -> bytes:
     header = list(rows[0])
     lines = [",".join(header)]
     for row in rows:
-        cells = (json.dumps(row[h], ensure_ascii=False) if isinstance(row[h], str) else str(row[h])
-                 for h in header)  # fmt: skip
+        cells = (
+            json.dumps(row[h], ensure_ascii=False) if isinstance(row[h], str) else str(row[h])
+            for h in header
+        )
         lines.append(",".join(cells))
     return ("\n".join(lines) + "\n").encode()
 
 
-def w3c_item(article, needle, *, label="loaded-language", creator="alice", position=True,
-             source=None, prefix=None):  # fmt: skip
+def w3c_item(
+    article,
+    needle,
+    *,
+    label="loaded-language",
+    creator="alice",
+    position=True,
+    source=None,
+    prefix=None,
+):
     start = article.text.index(needle)
-    selectors = [{"type": "TextQuoteSelector", "exact": needle,
-                  **({"prefix": prefix} if prefix is not None else {})}]  # fmt: skip
+    selectors = [
+        {
+            "type": "TextQuoteSelector",
+            "exact": needle,
+            **({"prefix": prefix} if prefix is not None else {}),
+        }
+    ]
     if position:
-        selectors.append({"type": "TextPositionSelector", "start": start,
-                          "end": start + len(needle)})  # fmt: skip
+        selectors.append(
+            {"type": "TextPositionSelector", "start": start, "end": start + len(needle)}
+        )
     item = {
-        "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation",
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
         "body": [{"type": "TextualBody", "purpose": "classifying", "value": label}],
         "target": {"source": source or f"{BASE}/articles/{article.id}", "selector": selectors},
-    }  # fmt: skip
+    }
     if creator:
         item["creator"] = {"type": "Person", "nickname": creator}
     return item
@@ -94,85 +119,227 @@ def cases(article, elsewhere):
     """(format, file name, content, extra CLI args, expected words in the message)."""
     text = article.text
     good = span_line(article, "immer tiefer")
-    jsonl_article = {"type": "article", "id": 77, "title": "X", "text": "Zeile\r\nzwei",
-                     "sha256": "0" * 64, "url": None, "publisher": None, "author": None,
-                     "language": None, "published": None}  # fmt: skip
+    jsonl_article = {
+        "type": "article",
+        "id": 77,
+        "title": "X",
+        "text": "Zeile\r\nzwei",
+        "sha256": "0" * 64,
+        "url": None,
+        "publisher": None,
+        "author": None,
+        "language": None,
+        "published": None,
+    }
     ann = f"T1\tloaded-language 0 7\t{text[0:7]}\n"
     return [
-        ("csv", "spans.csv", csv_file([good, span_line(article, "Maduro", label="nope")]),
-         [], ["spans.csv, line 3, field 'label'", "'nope' is not a label"]),
-        ("csv", "spans.csv", csv_file([good, {**span_line(article, "Maduro"), "quote": "Madura"}]),
-         [], ["spans.csv, line 3, field 'quote'", "does not match"]),
-        ("csv", "spans.csv", csv_file([good, {**span_line(article, "Maduro"), "end": 10_000,
-                                              "quote": ""}]),
-         [], ["spans.csv, line 3, field 'end'", "text length"]),
-        ("csv", "spans.csv", csv_file([{**good, "layer": "framing"},
-                                       span_line(article, "Maduro", layer="sources")]),
-         [], ["line 3, field 'layer'", "is in the layer 'framing'"]),
-        ("csv", "spans.csv", csv_file([good, {**span_line(article, "Maduro"), "article": 999}]),
-         [], ["line 3, field 'article'", "no article 999"]),
-        ("csv", "spans.csv", csv_file([good, {**span_line(elsewhere, "ganz"), "quote": "ganz"}]),
-         [], ["line 3, field 'article'", f"no article {elsewhere.id} in this project"]),
-        ("csv", "spans.csv", csv_file([good, span_line(article, "Maduro", reviewer="no way")]),
-         [], ["line 3, field 'reviewer'", "cannot be a username"]),
-        ("csv", "spans.csv", csv_file([good, span_line(article, "Maduro", reviewer="Alice")]),
-         [], ["line 3, field 'reviewer'", "only up to case"]),
-        ("csv", "spans.csv", csv_file([good, {**span_line(article, "Maduro"), "start": "x"}]),
-         [], ["spans.csv, line 3, field 'start'"]),
-        ("csv", "spans.csv", csv_file([{**good, "note": ""},
-                                       span_line(article, "Maduro", note="x" * 5001)]),
-         [], ["line 3, field 'note'", "longer than 5000"]),
-        ("csv", "spans.csv", csv_file([good, span_line(article, "Maduro", reviewer="newbie")]),
-         ["--no-create-reviewers"], ["line 3, field 'reviewer'", "unknown reviewer 'newbie'"]),
-        ("answers-csv", "answers.csv",
-         b"article,reviewer,question,answer\n%d,bob,genre,opinion\n%d,bob,mood,happy\n"
-         % (article.id, article.id), [], ["answers.csv, line 3, field 'question'"]),
-        ("answers-csv", "answers.csv",
-         b"article,reviewer,question,answer\n%d,bob,genre,opinion\n%d,bob,tone,furious\n"
-         % (article.id, article.id), [], ["line 3, field 'answer'", "use one of"]),
-        ("answers-csv", "answers.csv",
-         b"article,reviewer,question,answer\n%d,bob,genre,opinion\n%d,bob,genre,satire\n"
-         % (article.id, article.id), [], ["line 3, field 'question'", "twice"]),
-        ("answers-csv", "answers.csv",
-         b"article,reviewer,question,answer\n%d,bob,genre,opinion\n%d,alice,genre,satire\n"
-         % (article.id, article.id), [], ["line 3, field 'answer'", "already answered"]),
-        ("jsonl", "work.jsonl",
-         (json.dumps({**jsonl_article, "text": "Gut.", "id": 5,
-                      "sha256": __import__("annotator.text").text.text_sha256("Gut.")})
-          + "\n\n" + json.dumps(jsonl_article) + "\n").encode(),
-         [], ["work.jsonl, line 3, field 'text'", "not canonical"]),
-        ("jsonl", "work.jsonl",
-         (json.dumps({**jsonl_article, "text": "Gut."}) + "\n").encode(),
-         [], ["work.jsonl, line 1, field 'sha256'", "does not match"]),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([good, span_line(article, "Maduro", label="nope")]),
+            [],
+            ["spans.csv, line 3, field 'label'", "'nope' is not a label"],
+        ),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([good, {**span_line(article, "Maduro"), "quote": "Madura"}]),
+            [],
+            ["spans.csv, line 3, field 'quote'", "does not match"],
+        ),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([good, {**span_line(article, "Maduro"), "end": 10_000, "quote": ""}]),
+            [],
+            ["spans.csv, line 3, field 'end'", "text length"],
+        ),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([{**good, "layer": "framing"}, span_line(article, "Maduro", layer="sources")]),
+            [],
+            ["line 3, field 'layer'", "is in the layer 'framing'"],
+        ),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([good, {**span_line(article, "Maduro"), "article": 999}]),
+            [],
+            ["line 3, field 'article'", "no article 999"],
+        ),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([good, {**span_line(elsewhere, "ganz"), "quote": "ganz"}]),
+            [],
+            ["line 3, field 'article'", f"no article {elsewhere.id} in this project"],
+        ),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([good, span_line(article, "Maduro", reviewer="no way")]),
+            [],
+            ["line 3, field 'reviewer'", "cannot be a username"],
+        ),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([good, span_line(article, "Maduro", reviewer="Alice")]),
+            [],
+            ["line 3, field 'reviewer'", "only up to case"],
+        ),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([good, {**span_line(article, "Maduro"), "start": "x"}]),
+            [],
+            ["spans.csv, line 3, field 'start'"],
+        ),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([{**good, "note": ""}, span_line(article, "Maduro", note="x" * 5001)]),
+            [],
+            ["line 3, field 'note'", "longer than 5000"],
+        ),
+        (
+            "csv",
+            "spans.csv",
+            csv_file([good, span_line(article, "Maduro", reviewer="newbie")]),
+            ["--no-create-reviewers"],
+            ["line 3, field 'reviewer'", "unknown reviewer 'newbie'"],
+        ),
+        (
+            "answers-csv",
+            "answers.csv",
+            b"article,reviewer,question,answer\n%d,bob,genre,opinion\n%d,bob,mood,happy\n"
+            % (article.id, article.id),
+            [],
+            ["answers.csv, line 3, field 'question'"],
+        ),
+        (
+            "answers-csv",
+            "answers.csv",
+            b"article,reviewer,question,answer\n%d,bob,genre,opinion\n%d,bob,tone,furious\n"
+            % (article.id, article.id),
+            [],
+            ["line 3, field 'answer'", "use one of"],
+        ),
+        (
+            "answers-csv",
+            "answers.csv",
+            b"article,reviewer,question,answer\n%d,bob,genre,opinion\n%d,bob,genre,satire\n"
+            % (article.id, article.id),
+            [],
+            ["line 3, field 'question'", "twice"],
+        ),
+        (
+            "answers-csv",
+            "answers.csv",
+            b"article,reviewer,question,answer\n%d,bob,genre,opinion\n%d,alice,genre,satire\n"
+            % (article.id, article.id),
+            [],
+            ["line 3, field 'answer'", "already answered"],
+        ),
+        (
+            "jsonl",
+            "work.jsonl",
+            (
+                json.dumps(
+                    {
+                        **jsonl_article,
+                        "text": "Gut.",
+                        "id": 5,
+                        "sha256": text_sha256("Gut."),
+                    }
+                )
+                + "\n\n"
+                + json.dumps(jsonl_article)
+                + "\n"
+            ).encode(),
+            [],
+            ["work.jsonl, line 3, field 'text'", "not canonical"],
+        ),
+        (
+            "jsonl",
+            "work.jsonl",
+            (json.dumps({**jsonl_article, "text": "Gut."}) + "\n").encode(),
+            [],
+            ["work.jsonl, line 1, field 'sha256'", "does not match"],
+        ),
         ("jsonl", "work.jsonl", b'{"type": "answer"\n', [], ["work.jsonl, line 1", "invalid JSON"]),
-        ("w3c", "notes.jsonld",
-         json.dumps([w3c_item(article, "Maduro"),
-                     w3c_item(article, "immer tiefer", creator=None)]).encode(),
-         [], ["notes.jsonld, item 2, field 'creator'", "names no reviewer"]),
-        ("w3c", "notes.jsonld",
-         json.dumps([w3c_item(article, "Maduro"), w3c_item(article, "Maduro", label="x")]).encode(),
-         [], ["item 2, field 'body'", "'x' is not a label"]),
-        ("w3c", "notes.jsonld",
-         json.dumps([w3c_item(article, "Maduro"),
-                     w3c_item(article, "t", position=False)]).encode(),
-         [], ["item 2, field 'target.selector'", "occurs"]),
-        ("w3c", "notes.jsonld",
-         json.dumps([w3c_item(article, "Maduro"),
-                     w3c_item(article, "Maduro", source="https://elsewhere.example/a")]).encode(),
-         [], ["item 2, field 'target.source'", "no article of this project has the URL"]),
+        (
+            "w3c",
+            "notes.jsonld",
+            json.dumps(
+                [w3c_item(article, "Maduro"), w3c_item(article, "immer tiefer", creator=None)]
+            ).encode(),
+            [],
+            ["notes.jsonld, item 2, field 'creator'", "names no reviewer"],
+        ),
+        (
+            "w3c",
+            "notes.jsonld",
+            json.dumps(
+                [w3c_item(article, "Maduro"), w3c_item(article, "Maduro", label="x")]
+            ).encode(),
+            [],
+            ["item 2, field 'body'", "'x' is not a label"],
+        ),
+        (
+            "w3c",
+            "notes.jsonld",
+            json.dumps(
+                [w3c_item(article, "Maduro"), w3c_item(article, "t", position=False)]
+            ).encode(),
+            [],
+            ["item 2, field 'target.selector'", "occurs"],
+        ),
+        (
+            "w3c",
+            "notes.jsonld",
+            json.dumps(
+                [
+                    w3c_item(article, "Maduro"),
+                    w3c_item(article, "Maduro", source="https://elsewhere.example/a"),
+                ]
+            ).encode(),
+            [],
+            ["item 2, field 'target.source'", "no article of this project has the URL"],
+        ),
         ("brat", "collection.zip", b"not a zip", [], ["collection.zip", "not a zip archive"]),
-        ("brat", "collection.zip",
-         brat_zip({"alice/a.txt": text, "alice/a.ann": ann + "T2\tloaded-language 0 7\tWrong\n"}),
-         [], ["alice/a.ann, line 2, field 'text'"]),
-        ("brat", "collection.zip",
-         brat_zip({"alice/a.txt": text, "alice/a.ann": ann + f"T2\tNope 0 7\t{text[0:7]}\n"}),
-         [], ["alice/a.ann, line 2, field 'type'", "'Nope' is not a label"]),
-        ("brat", "collection.zip",
-         brat_zip({"alice/a.txt": text, "alice/a.ann": ann,
-                   "bob/b.txt": "\n\nLeading blank lines",
-                   "bob/b.ann": "T1\tloaded-language 2 9\tLeading\n"}),
-         [], ["bob/b.txt, field 'text'", "not canonical"]),
-    ]  # fmt: skip
+        (
+            "brat",
+            "collection.zip",
+            brat_zip(
+                {"alice/a.txt": text, "alice/a.ann": ann + "T2\tloaded-language 0 7\tWrong\n"}
+            ),
+            [],
+            ["alice/a.ann, line 2, field 'text'"],
+        ),
+        (
+            "brat",
+            "collection.zip",
+            brat_zip({"alice/a.txt": text, "alice/a.ann": ann + f"T2\tNope 0 7\t{text[0:7]}\n"}),
+            [],
+            ["alice/a.ann, line 2, field 'type'", "'Nope' is not a label"],
+        ),
+        (
+            "brat",
+            "collection.zip",
+            brat_zip(
+                {
+                    "alice/a.txt": text,
+                    "alice/a.ann": ann,
+                    "bob/b.txt": "\n\nLeading blank lines",
+                    "bob/b.ann": "T1\tloaded-language 2 9\tLeading\n",
+                }
+            ),
+            [],
+            ["bob/b.txt, field 'text'", "not canonical"],
+        ),
+    ]
 
 
 def case_ids(count: int) -> list[int]:

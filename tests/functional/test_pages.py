@@ -96,7 +96,7 @@ def test_project_page_shows_assignment_status(make, browser):
 
 
 def test_must_change_password(make, app, browser):
-    from annotator.extensions import db
+    from annotator.app.extensions import db
     from annotator.services.accounts import get_user
 
     make.classroom()

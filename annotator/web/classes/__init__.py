@@ -1,7 +1,7 @@
 """The pages an instructor runs a class with: roster, assignments, dashboard, codebook editor.
 
 One blueprint, ``classes``, mounted under ``/projects/<slug>``, with one module per page.
-Views stay thin: load the project and the actor, ask :mod:`annotator.permissions`, call one
+Views stay thin: load the project and the actor, ask :mod:`annotator.domain.permissions`, call one
 service, render. A service error on a form re-renders the page with the user's input and the
 message next to the field it names (status 422), instead of redirecting the input away.
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from flask import Blueprint
 from flask_login import current_user
 
+from annotator.domain.permissions import Actor, can_manage_project, can_view_progress
 from annotator.models import Project
-from annotator.permissions import Actor, can_manage_project, can_view_progress
 from annotator.services.access import load_project, require
 
 bp = Blueprint("classes", __name__, url_prefix="/projects/<slug>")

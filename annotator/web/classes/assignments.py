@@ -8,8 +8,8 @@ import secrets
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from annotator.domain.permissions import Actor
 from annotator.models import AssignmentStatus
-from annotator.permissions import Actor
 from annotator.services import assignments as assignment_service
 from annotator.services import planning
 from annotator.services.errors import ServiceError, ValidationFailed

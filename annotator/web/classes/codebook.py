@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from annotator.extensions import db
+from annotator.app.extensions import db
+from annotator.domain.permissions import Actor
 from annotator.models import Label, Layer, Question
-from annotator.permissions import Actor
 from annotator.services import codebook_editor as editor
 from annotator.services import codebook_questions as questions
 from annotator.services.errors import ServiceError

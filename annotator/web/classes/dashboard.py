@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
-from annotator.permissions import can_manage_project, can_view_progress
+from annotator.domain.permissions import can_manage_project, can_view_progress
 from annotator.services import dashboard as dashboard_service
 from annotator.services.access import load_project, require
 from annotator.web.classes import bp

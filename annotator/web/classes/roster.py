@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, url_for
 
-from annotator.permissions import Actor
-from annotator.roster_csv import MAX_ROWS
+from annotator.domain.classes.roster_csv import MAX_ROWS
+from annotator.domain.permissions import Actor
 from annotator.services import roster as roster_service
 from annotator.services.errors import ValidationFailed
 from annotator.web.classes import bp, managed_project

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from annotator.codebook import wcag_contrast_ratio
+from annotator.domain.codebook.model import wcag_contrast_ratio
 from annotator.web.label_styles import MAX_LANES, ink_for, label_rules, label_stylesheet
 
 

@@ -1,0 +1,1 @@
+"""App wiring: the factory, configuration, extensions, auth, errors, headers, database."""

@@ -1,0 +1,1 @@
+"""Running a class: balanced assignment plans and roster files."""

@@ -1,0 +1,1 @@
+"""The codebook model and its validation."""

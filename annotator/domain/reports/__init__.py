@@ -1,0 +1,1 @@
+"""The study report as tables and SVG charts."""

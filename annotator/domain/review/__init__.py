@@ -1,0 +1,1 @@
+"""Comparing reviewers and proposing adjudication candidates."""

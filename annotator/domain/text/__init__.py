@@ -1,0 +1,1 @@
+"""Canonical text, offsets, HTML/Markdown reduction and article files."""

@@ -1,0 +1,1 @@
+"""Adjudication use cases: span and answer decisions, the log, the state of an article."""
